@@ -1,0 +1,43 @@
+"""Paths every entry point agrees on (main job, Dagster UI, dbt, notebooks, tests).
+
+Environment variables override the defaults:
+
+* ``RAW_DIR``         folder of raw source documents        (default ``<project>/raw``)
+* ``WAREHOUSE_PATH``  the published DuckDB warehouse file   (default
+  ``<project>/warehouse/provstats.duckdb``)
+* ``DAGSTER_HOME``    Dagster instance (run history, schedules, sensor cursors)
+  (default ``<project>/.dagster_home``)
+
+Relative values are resolved against the current working directory, then made
+absolute, so that dbt (which runs in its own working directory) and Dagster always
+name the same file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DEFAULT_WAREHOUSE_NAME = "provstats.duckdb"
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser().resolve() if value else default.resolve()
+
+
+def raw_dir() -> Path:
+    """Folder holding the raw source documents."""
+    return _env_path("RAW_DIR", PROJECT_ROOT / "raw")
+
+
+def warehouse_path() -> Path:
+    """The published warehouse file that analysts, notebooks and the scorer read."""
+    return _env_path("WAREHOUSE_PATH", PROJECT_ROOT / "warehouse" / DEFAULT_WAREHOUSE_NAME)
+
+
+def dagster_home() -> Path:
+    """The Dagster instance folder; kept in the project so history survives restarts."""
+    return _env_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home")
