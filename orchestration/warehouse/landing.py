@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-LANDING_DDL = """
+LANDING_DDL = r"""
 create schema if not exists landing;
 
 create table if not exists landing.source_documents (

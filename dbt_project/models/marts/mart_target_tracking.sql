@@ -1,0 +1,183 @@
+-- Every target observation next to the value it should be judged by: the comparable
+-- actual or estimate of the same indicator, place and measure (and base period,
+-- except for yoy_pct whose base is implied). Choice of the comparable value:
+--   1. a value for the target's own period (same start and end dates) if there is one,
+--   2. else the latest one (greatest period end_date; for flow indicators only values
+--      of the same period grain count, a 9-month total is not comparable with a year),
+--   then actual over estimate, then the source-preference rule (preference_rank).
+-- assessment:
+--   met / not_met  a value for the target's own period exists; compared respecting the
+--                  target's qualifier and the indicator's direction
+--   pending        the latest comparable value ends before the target period ends
+--   no_data        no comparable value, or the target period is over and no value for
+--                  it was found
+
+with observations as (
+    select * from {{ ref('int_observations__enriched') }}
+    where indicator_code is not null
+),
+
+targets as (
+    select * from observations
+    where status = 'target'
+),
+
+comparables as (
+    select * from observations
+    where status in ('actual', 'estimate')
+      and value is not null
+),
+
+candidates as (
+    select
+        targets.observation_id                              as target_observation_id,
+        comparables.*,
+        comparables.period_start_date = targets.period_start_date
+            and comparables.period_end_date = targets.period_end_date
+                                                            as is_same_period
+    from targets
+    inner join comparables
+        on comparables.indicator_code = targets.indicator_code
+       and comparables.geo_code = targets.geo_code
+       and comparables.measure = targets.measure
+       and (targets.measure = 'yoy_pct'
+            or comparables.base_period_code is not distinct from targets.base_period_code)
+       and (targets.indicator_kind is distinct from 'flow'
+            or comparables.period_grain = targets.period_grain)
+),
+
+best_comparable as (
+    select *
+    from candidates
+    qualify row_number() over (
+        partition by target_observation_id
+        order by
+            coalesce(is_same_period, false) desc,
+            period_end_date desc nulls last,
+            period_start_date asc nulls last,
+            {{ status_preference('status') }},
+            preference_rank
+    ) = 1
+),
+
+paired as (
+    select
+        targets.*,
+        coalesce(targets.value, (targets.value_low + targets.value_high) / 2)
+                                                            as target_point,
+        best_comparable.observation_id                      as comparable_observation_id,
+        best_comparable.value                               as comparable_value,
+        best_comparable.unit                                as comparable_unit,
+        best_comparable.status                              as comparable_status,
+        best_comparable.period_code                         as comparable_period_code,
+        best_comparable.period_end_date                     as comparable_period_end_date,
+        best_comparable.source_id                           as comparable_source_id,
+        best_comparable.published_date                      as comparable_published_date,
+        best_comparable.quote                               as comparable_quote,
+        coalesce(best_comparable.is_same_period, false)     as is_same_period,
+        -- is the comparable value at or beyond the target? (only used for the same period)
+        case
+            when targets.qualifier in ('gte', 'gt')
+                then best_comparable.value >= coalesce(targets.value_low, targets.value)
+            when targets.qualifier in ('lte', 'lt')
+                then best_comparable.value <= coalesce(targets.value_high, targets.value)
+            when targets.qualifier = 'range' and targets.direction = 'lower_is_better'
+                then best_comparable.value <= targets.value_high
+            when targets.qualifier = 'range'
+                then best_comparable.value >= targets.value_low
+            when targets.direction = 'lower_is_better'
+                then best_comparable.value <= targets.value
+            else best_comparable.value >= targets.value
+        end                                                 as is_target_reached
+    from targets
+    left join best_comparable
+        on best_comparable.target_observation_id = targets.observation_id
+),
+
+assessed as (
+    select
+        *,
+        case
+            when comparable_observation_id is null then 'no_data'
+            when is_same_period and is_target_reached then 'met'
+            when is_same_period and not is_target_reached then 'not_met'
+            when is_same_period then 'no_data'
+            when comparable_period_end_date < period_end_date then 'pending'
+            else 'no_data'
+        end                                                 as assessment,
+        year(period_end_date) - year(comparable_period_end_date)
+                                                            as years_to_target
+    from paired
+),
+
+indicators as (
+    select * from {{ ref('dim_indicator') }}
+),
+
+periods as (
+    select * from {{ ref('dim_period') }}
+),
+
+final as (
+    select
+        -- the target
+        assessed.observation_id                             as target_observation_id,
+        assessed.indicator_code,
+        indicators.name_vi,
+        indicators.name_en,
+        indicators.category,
+        assessed.direction,
+        assessed.geo_code,
+        assessed.measure,
+        assessed.base_period_code,
+        assessed.period_code                                as target_period_code,
+        assessed.period_start_date                          as target_start_date,
+        assessed.period_end_date                            as target_end_date,
+        target_periods.label_vi                             as target_label_vi,
+        target_periods.label_en                             as target_label_en,
+        assessed.value                                      as target_value,
+        assessed.value_low                                  as target_value_low,
+        assessed.value_high                                 as target_value_high,
+        assessed.qualifier                                  as target_qualifier,
+        assessed.unit                                       as target_unit,
+        assessed.source_id                                  as target_source_id,
+        assessed.published_date                             as target_published_date,
+        assessed.quote                                      as target_quote,
+
+        -- the comparable value
+        assessed.comparable_observation_id,
+        assessed.comparable_value,
+        assessed.comparable_unit,
+        assessed.comparable_status,
+        assessed.comparable_period_code,
+        assessed.comparable_period_end_date,
+        comparable_periods.label_vi                         as comparable_label_vi,
+        comparable_periods.label_en                         as comparable_label_en,
+        assessed.comparable_source_id,
+        assessed.comparable_published_date,
+        assessed.comparable_quote,
+        assessed.is_same_period,
+
+        -- the verdict
+        assessed.assessment,
+        assessed.comparable_value - assessed.target_point   as gap,
+        assessed.years_to_target,
+        case
+            when assessed.assessment = 'pending'
+             and assessed.measure = 'level'
+             and assessed.years_to_target > 0
+             and assessed.comparable_value > 0
+             and assessed.target_point > 0
+                then (power(assessed.target_point / assessed.comparable_value,
+                            1.0 / assessed.years_to_target) - 1) * 100
+        end                                                 as required_cagr_pct
+    from assessed
+    left join indicators
+        on indicators.indicator_code = assessed.indicator_code
+    left join periods as target_periods
+        on target_periods.period_code = assessed.period_code
+    left join periods as comparable_periods
+        on comparable_periods.period_code = assessed.comparable_period_code
+)
+
+select * from final

@@ -1,0 +1,301 @@
+"""Read raw files into :class:`SourceDocument` rows, or :class:`QuarantinedFile` rows.
+
+The dataclasses map 1:1 onto ``landing.source_documents`` and
+``landing.quarantined_files`` (minus ``ingested_at`` / ``detected_at``, which the
+caller adds): ``dataclasses.asdict(row)`` is a row for
+:func:`orchestration.warehouse.landing.replace_rows`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from .decode import UnreadableFileError, decode_bytes
+from .html_article import declared_charset, extract_article, looks_like_html
+from .metadata import classify_source_kind, find_published_date, find_title
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "QuarantinedFile",
+    "RawScan",
+    "SourceDocument",
+    "fingerprint_raw_folder",
+    "read_document",
+    "scan_raw_folder",
+]
+
+#: Files larger than this are refused unread (25 MB).
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+DISAPPEARED = "disappeared while reading"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One readable raw file: ``landing.source_documents`` minus ``ingested_at``."""
+
+    source_id: str  # path relative to the raw dir, '/' separators, NFC
+    file_name: str
+    content_sha256: str  # sha256 hex of the raw bytes
+    text_sha256: str  # sha256 hex of text.encode('utf-8')
+    byte_size: int
+    encoding: str  # utf-8, utf-8-sig, utf-16, utf-16-le, cp1258, tcvn3, viscii, ...
+    media_type: str  # text/plain or text/html
+    text: str  # decoded, NFC, '\n' line ends (HTML: the extracted article text)
+    char_count: int
+    title: str | None
+    published_date: dt.date | None
+    published_date_evidence: str | None  # the words that stated the date
+    source_kind: str  # official_report or news
+    duplicate_of: str | None  # source_id of an earlier file with identical text
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """One raw file that could not be read: ``landing.quarantined_files`` minus
+    ``detected_at``."""
+
+    source_id: str
+    file_name: str
+    reason: str
+    content_sha256: str | None
+    byte_size: int | None
+
+
+@dataclass(frozen=True)
+class RawScan:
+    """Everything :func:`scan_raw_folder` found, both in ``source_id`` order."""
+
+    documents: tuple[SourceDocument, ...]
+    quarantined: tuple[QuarantinedFile, ...]
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing non-regular files and files over ``max_bytes``
+    without reading them."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFileError(name, "is not a regular file")
+        if info.st_size > max_bytes:
+            raise UnreadableFileError(
+                name,
+                f"is too large: {info.st_size:,} bytes, over the {max_bytes:,}-byte limit",
+                byte_size=info.st_size,
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise UnreadableFileError(name, DISAPPEARED) from None
+    except IsADirectoryError:
+        raise UnreadableFileError(name, "is not a regular file") from None
+    except OSError as exc:
+        raise UnreadableFileError(
+            name, f"could not be read ({type(exc).__name__}: {exc.strerror or exc})"
+        ) from None
+    if len(data) > max_bytes:
+        raise UnreadableFileError(
+            name,
+            f"is too large: over the {max_bytes:,}-byte limit (it grew while being read)",
+        )
+    return data
+
+
+def read_document(
+    path: Path, source_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SourceDocument:
+    """Read one raw file into a :class:`SourceDocument`.
+
+    ``source_id`` is the file's path relative to the raw folder (it is NFC-normalised
+    here). Raises :class:`UnreadableFileError` (naming the file and the reason, and
+    carrying the content hash and size when known) if the file cannot be read as a
+    document. ``duplicate_of`` is always None here: :func:`scan_raw_folder` sets it.
+    """
+    source_id = _nfc(source_id)
+    file_name = PurePosixPath(source_id).name
+    data = _read_bytes(Path(path), source_id, max_bytes)
+    content_sha256 = _sha256(data)
+    try:
+        head = data[:4096].decode("latin-1")
+        declared = declared_charset(data) if looks_like_html(head, file_name) else None
+        decoded = decode_bytes(data, source_id, declared=declared)
+        if looks_like_html(decoded.text, file_name):
+            article = extract_article(decoded.text)
+            if not article.text.strip():
+                raise UnreadableFileError(source_id, "is an HTML page with no article text")
+            media_type, text, title = "text/html", article.text, article.title
+            date, evidence = article.published_date, article.published_date_evidence
+        else:
+            media_type, text, title = "text/plain", decoded.text, find_title(decoded.text)
+            found = find_published_date(text)
+            date, evidence = (found.date, found.evidence) if found else (None, None)
+    except UnreadableFileError as exc:
+        raise UnreadableFileError(
+            source_id, exc.reason, content_sha256=content_sha256, byte_size=len(data)
+        ) from None
+    return SourceDocument(
+        source_id=source_id,
+        file_name=file_name,
+        content_sha256=content_sha256,
+        text_sha256=_sha256(text.encode("utf-8")),
+        byte_size=len(data),
+        encoding=decoded.encoding,
+        media_type=media_type,
+        text=text,
+        char_count=len(text),
+        title=title,
+        published_date=date,
+        published_date_evidence=evidence,
+        source_kind=classify_source_kind(text),
+        duplicate_of=None,
+    )
+
+
+# --------------------------------------------------------------------------- listing
+
+
+@dataclass(frozen=True)
+class _Entry:
+    source_id: str  # NFC, '/'-separated
+    path: Path
+    problem: str | None = None  # why it cannot be read, known from the listing alone
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in value)
+
+
+def _walk(raw_dir: Path) -> Iterator[_Entry]:
+    """Every non-hidden entry below ``raw_dir`` (recursively), unsorted.
+
+    Names starting with '.' (files and folders) are skipped. Symbolic links to folders
+    are not followed (they are reported, to rule out cycles).
+    """
+    pending: list[tuple[Path, tuple[str, ...]]] = [(raw_dir, ())]
+    while pending:
+        folder, parts = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            if folder == raw_dir:
+                raise
+            continue  # a subfolder removed while scanning: nothing left to read
+        except OSError as exc:
+            if folder == raw_dir:
+                raise
+            rel = "/".join(parts)
+            yield _Entry(_nfc(rel), folder, f"is a folder that could not be listed ({exc})")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel_parts = (*parts, entry.name)
+            source_id = _nfc("/".join(rel_parts))
+            path = Path(entry.path)
+            if _has_surrogates(entry.name):
+                shown = os.fsencode(entry.name).decode("utf-8", "backslashreplace")
+                yield _Entry(
+                    _nfc("/".join((*parts, shown))),
+                    path,
+                    "has a file name that is not valid UTF-8 (rename it)",
+                )
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((path, rel_parts))
+                    continue
+                if entry.is_symlink():
+                    if not path.exists():
+                        yield _Entry(source_id, path, "is a broken symbolic link")
+                        continue
+                    if entry.is_dir():
+                        yield _Entry(source_id, path, "is a link to a folder (not followed)")
+                        continue
+            except OSError:
+                pass  # reading it will tell what is wrong
+            yield _Entry(source_id, path)
+
+
+def _listing(raw_dir: Path) -> list[_Entry]:
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw folder {raw_dir} does not exist or is not a folder")
+    return sorted(_walk(raw_dir), key=lambda e: e.source_id)
+
+
+def scan_raw_folder(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawScan:
+    """Read every non-hidden file below ``raw_dir`` (recursively).
+
+    Files are processed in ``source_id`` order. A file that cannot be read becomes a
+    :class:`QuarantinedFile` with the reason; one bad file never stops the scan. Of
+    files with identical text, the later ones get ``duplicate_of`` = the first one's
+    ``source_id``. Raises FileNotFoundError if ``raw_dir`` itself does not exist.
+    """
+    documents: list[SourceDocument] = []
+    quarantined: dict[str, QuarantinedFile] = {}
+    first_with_text: dict[str, str] = {}
+    seen: set[str] = set()
+    for entry in _listing(raw_dir):
+        file_name = PurePosixPath(entry.source_id).name
+        problem = entry.problem
+        if problem is None and entry.source_id in seen:
+            problem = "has the same name as another file once Unicode-normalised (NFC)"
+        if problem is not None:
+            quarantined.setdefault(
+                entry.source_id, QuarantinedFile(entry.source_id, file_name, problem, None, None)
+            )
+            continue
+        seen.add(entry.source_id)
+        try:
+            doc = read_document(entry.path, entry.source_id, max_bytes=max_bytes)
+        except UnreadableFileError as exc:
+            quarantined[entry.source_id] = QuarantinedFile(
+                entry.source_id, file_name, exc.reason, exc.content_sha256, exc.byte_size
+            )
+            continue
+        except Exception as exc:  # a bug or a pathological file: one file never stops the scan
+            quarantined[entry.source_id] = QuarantinedFile(
+                entry.source_id,
+                file_name,
+                f"could not be read (unexpected {type(exc).__name__}: {exc})",
+                None,
+                None,
+            )
+            continue
+        earlier = first_with_text.setdefault(doc.text_sha256, doc.source_id)
+        if earlier != doc.source_id:
+            doc = replace(doc, duplicate_of=earlier)
+        documents.append(doc)
+    return RawScan(documents=tuple(documents), quarantined=tuple(quarantined.values()))
+
+
+def fingerprint_raw_folder(raw_dir: Path) -> str:
+    """A cheap fingerprint of the raw folder's state, for a sensor.
+
+    sha256 hex over every non-hidden file's ``source_id``, size and ``mtime_ns`` (no
+    file is opened). It changes when a file is added, removed, renamed, or rewritten.
+    """
+    digest = hashlib.sha256()
+    for entry in _listing(raw_dir):
+        try:
+            info = entry.path.stat()
+            facts = f"{info.st_size}\t{info.st_mtime_ns}"
+        except OSError:
+            facts = "unreadable"
+        digest.update(f"{entry.source_id}\t{facts}\n".encode("utf-8", "backslashreplace"))
+    return digest.hexdigest()
