@@ -1,0 +1,16 @@
+"""Extraction of quantitative statements from Vietnamese statistical prose.
+
+Plain Python with no Dagster imports, usable on its own::
+
+    from orchestration.extraction import extract_observations
+    observations = extract_observations(text, published_date=date(2025, 12, 11))
+
+Each :class:`Observation` is grounded to its character span in ``text``.
+"""
+
+from .extractor import extract_observations
+from .model import Observation
+from .periods import Period
+from .version import EXTRACTOR_VERSION
+
+__all__ = ["EXTRACTOR_VERSION", "Observation", "Period", "extract_observations"]
