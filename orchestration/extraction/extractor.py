@@ -52,7 +52,7 @@ ESTIMATE_CUE = re.compile(
     r"(?<!\w)(?:dự\s+ước|ước\s+tính|ước\s+đạt|ước\s+thực\s+hiện|ước|dự\s+kiến|dự\s+báo)(?!\w)"
 )
 TARGET_CUE = re.compile(
-    r"(?<!\w)(?:mục\s+tiêu|phấn\s+đấu|định\s+hướng|nhiệm\s+vụ\s+năm|đặt\s+ra|"
+    r"(?<!\w)(?:mục\s+tiêu|phấn\s+đấu|định\s+hướng\s+đến|nhiệm\s+vụ\s+năm|đặt\s+ra|"
     r"chỉ\s+tiêu(?!\s+(?:chủ\s+yếu\s*,?\s*)?(?:có\s+)?(?:đạt|không|chưa|\d))|kế\s+hoạch\s+(?:đề\s+ra|năm\s+\d{4}))"
     r"(?!\w)"
 )
@@ -64,7 +64,7 @@ CHANGE_VERB = re.compile(
 )
 GROWTH_SUBJECT = re.compile(r"tốc\s+độ\s+tăng|tăng\s+trưởng|mức\s+tăng")
 AVERAGE = re.compile(r"(?<!\w)bình\s+quân(?!\s+(?:đầu\s+người|một\s+người|của\s+cả\s+nước\s+\d|chung))")
-PER_YEAR = re.compile(r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|/\s*năm|giai\s+đoạn")
+PER_YEAR = re.compile(r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|/\s*năm")
 SHARE_VERB = re.compile(r"(?<!\w)chiếm(?!\w)")
 SHARE_CONTEXT = re.compile(r"cơ\s+cấu|tỷ\s+trọng")
 PLAN_AFTER = re.compile(
@@ -77,13 +77,16 @@ BASE_INTRO = re.compile(
     r"(?:so\s+với(?:\s+(?:cùng\s+kỳ|mức|bình\s+quân|của|chỉ\s+tiêu|thời\s+điểm))*|"
     r"gấp\s+[\d.,]+\s+lần(?:\s+so\s+với)?|bằng)\s*$"
 )
+SUPERLATIVE = re.compile(r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:trong\s+)?(?:cả\s+)?$|"
+                         r"từ\s+trước\s+(?:tới|đến)\s+nay\s*$")
 EQUATED = re.compile(r"^\s*(?:=|là\b|:|đạt\b)")
 STOCK_NOW = re.compile(r"đến\s+nay|hiện\s+nay|hiện\s+có|hiện\s+tại|lũy\s+kế|toàn\s+tỉnh\s+(?:hiện\s+)?có")
 SUBJECTLESS = re.compile(
     r"^[\s,;:().\-–]*(?:(?:và|trong\s+đó|riêng|còn|với|đồng\s+thời|cụ\s+thể)\s*[,:]?\s*)*"
     r"(?:ước\s+tính\s+|ước\s+|dự\s+ước\s+|dự\s+kiến\s+)?"
     r"(?:tăng|giảm|đạt|chiếm|gấp|bằng|là|=|lên|xuống|vượt|cao\s+hơn|thấp\s+hơn|bình\s+quân|"
-    r"hằng\s+năm|so\s+với|ở\s+mức|mức|tương\s+ứng|tương\s+đương|xếp|đứng|\(|$)"
+    r"hằng\s+năm|so\s+với|ở\s+mức|mức|tương\s+ứng|tương\s+đương|xếp|đứng|đóng\s+góp|"
+    r"kế\s+hoạch|dự\s+toán|\(|$)"
 )
 NP_BOUNDARY = re.compile(
     r"[,;:()]|(?<!\w)(?:đạt|là|có|tăng|giảm|chiếm|ước|với|được|gấp|bằng|còn|lên|so\s+với|"
@@ -126,6 +129,7 @@ class SentenceState:
     first_indicator: str | None = None
     base: Period | None = None
     average: bool = False
+    per_year: bool = False
     growth: bool = False
     share: bool = False
 
@@ -281,25 +285,38 @@ class _Extractor:
         st = SentenceState()
         sentence_period = self._first_ref_period(periods, fs, quantities)
         prev_end = 0
-        for q in quantities:
+        assigned: list[tuple[int, list[str]]] = []  # (raw end, indicator codes)
+        for k, q in enumerate(quantities):
+            next_start = quantities[k + 1].vstart if k + 1 < len(quantities) else len(fs)
             obs_list = self._observe(p, a, s, fs, q, prev_end, periods, cues, frame, st,
-                                     prev_indicators)
+                                     prev_indicators, next_start)
             prev_end = q.vend
             self.observations.extend(obs_list)
-        self._remember_markers(p, a, b, st, frame, sentence_period)
+            codes = [o.indicator_code for o in obs_list if o.indicator_code]
+            if codes:
+                assigned.append((obs_list[0].span_end, codes))
+        self._remember_markers(p, a, b, assigned, cues, frame, sentence_period)
         if sentence_period is not None and quantities:
             frame.carried_period = sentence_period
         return st.last_indicators or prev_indicators
 
-    def _remember_markers(self, p: Paragraph, a: int, b: int, st: SentenceState, frame: Frame,
-                          period: Period | None) -> None:
+    def _remember_markers(self, p: Paragraph, a: int, b: int,
+                          assigned: list[tuple[int, list[str]]], cues: list[CueMatch],
+                          frame: Frame, period: Period | None) -> None:
+        """A footnote marker remembers what its sentence said just before it."""
         if not self.doc.layout.markers:
             return
         lo, hi = p.raw_span(a, b)
         for n, off in self.doc.layout.markers.items():
-            if lo <= off <= hi + 3 and n not in self.marker_context:
-                inds = list(st.last_indicators)
-                self.marker_context[n] = (inds, frame, period or frame.carried_period)
+            if not (lo <= off <= hi + 3) or n in self.marker_context:
+                continue
+            before = [codes for end, codes in assigned if end <= off]
+            if before:
+                inds = before[-1]
+            else:  # no number before the marker: the sentence's head cue
+                vcues = [c for c in cues if p.vmap[a + c.start] < off]
+                inds = [vcues[0].code] if vcues else []
+            self.marker_context[n] = (inds, frame, period or frame.carried_period)
 
     def _first_ref_period(self, periods: list[PeriodMention], fs: str,
                           quantities: list[Quantity]) -> Period | None:
@@ -316,22 +333,27 @@ class _Extractor:
         before = fs[max(0, pm.start - 45): pm.start]
         if BASE_INTRO.search(before) and not EQUATED.match(fs[pm.end: pm.end + 6]):
             return False
+        if SUPERLATIVE.search(before):
+            return False
         return pm.kind in ("explicit", "n_years", "whole_period", "term", "now")
 
     # -- one quantity ---------------------------------------------------------------------------
     def _observe(self, p: Paragraph, a: int, s: str, fs: str, q: Quantity, prev_end: int,
                  periods: list[PeriodMention], cues: list[CueMatch], frame: Frame,
-                 st: SentenceState, prev_indicators: list[str]) -> list[Observation]:
+                 st: SentenceState, prev_indicators: list[str],
+                 next_start: int) -> list[Observation]:
         window = fs[prev_end: q.vstart]
         ev: dict[str, object] = {}
         codes, how, cue_text = self._indicator(q, fs, prev_end, cues, st, frame, prev_indicators,
-                                               window)
+                                               window, next_start)
         ev["indicator_rule"] = how
         ev["indicator_cue"] = cue_text
         # sentence-level modifiers, set by words outside indicator cues
         plain_window = _outside_cues(window, prev_end, cues)
         if AVERAGE.search(plain_window):
             st.average = True
+            if PER_YEAR.search(plain_window):
+                st.per_year = True
         if GROWTH_SUBJECT.search(fs[prev_end: q.vstart]):
             st.growth = True
         if SHARE_CONTEXT.search(plain_window):
@@ -356,7 +378,7 @@ class _Extractor:
 
     def _indicator(self, q: Quantity, fs: str, prev_end: int, cues: list[CueMatch],
                    st: SentenceState, frame: Frame, prev_indicators: list[str],
-                   window: str) -> tuple[list[str], str, str | None]:
+                   window: str, next_start: int) -> tuple[list[str], str, str | None]:
         # 1. the last noun phrase before the number that names an indicator
         left = [c for c in cues if c.start >= prev_end and c.end <= q.vstart
                 and self._compatible(q, c.code)]
@@ -373,9 +395,11 @@ class _Extractor:
                 if prev in CAPITAL_OF:
                     return [CAPITAL_OF[prev]], "capital of the preceding count", capital.group(0)
         # 2. the noun phrase right after the number ("2% hộ nghèo", "180 doanh nghiệp mới")
-        right_end = _phrase_end(fs, q.vend)
+        right_end = min(_phrase_end(fs, q.vend), next_start)
         right = [c for c in cues if c.start >= q.number_end and c.start < right_end
                  and self._compatible(q, c.code)]
+        if q.is_pct and PLAN_AFTER.match(fs[q.vend:]):
+            right = []
         if right:
             codes = []
             for c in right:
@@ -390,12 +414,12 @@ class _Extractor:
             if code:
                 return [code], "counted noun", q.unit_text
         # 4. carried from the previous number of the sentence when the clause has no subject
-        if st.last_indicators and SUBJECTLESS.match(_strip_periods(window)):
+        if st.last_indicators and _subjectless(window):
             codes = [c for c in st.last_indicators if self._compatible(q, c)]
             if codes:
                 return codes, "carried from the previous number", None
         # 5. a footnote takes the indicator of the sentence carrying its marker
-        if frame.parent_indicators and SUBJECTLESS.match(_strip_periods(window)):
+        if frame.parent_indicators and _subjectless(window):
             codes = [c for c in frame.parent_indicators if self._compatible(q, c)]
             if codes:
                 return codes[-1:], "footnote parent sentence", None
@@ -407,8 +431,7 @@ class _Extractor:
         # 7. a sentence with no subject continues the previous sentence ("Trong đó ...")
         if prev_indicators and not st.last_indicators and re.match(
             r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", fs
-        ) and SUBJECTLESS.match(_strip_periods(re.sub(r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", "",
-                                                      window))):
+        ) and _subjectless(re.sub(r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", "", window)):
             codes = [c for c in prev_indicators if self._compatible(q, c)]
             if codes:
                 return codes[:1], "continues the previous sentence", None
@@ -489,8 +512,18 @@ class _Extractor:
             direction = 0 if measure != "contribution_pp" else direction
         ev["measure_cue"] = measure_cue
         # ---- period
-        period, period_cue, target_period = self._period(q, fs, periods, frame, st, measure, ind,
-                                                         window)
+        period, period_cue, target_period, own = self._period(q, fs, periods, frame, st, measure,
+                                                              ind, window)
+        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
+            per_year = q.per == "năm" or PER_YEAR.search(plain_window) is not None
+            if not (per_year or (period and period.grain == "years") or (st.per_year and not own)):
+                measure = "yoy_pct" if measure == "avg_annual_growth_pct" else "change_abs"
+                measure_cue = "bình quân over a single period: year-on-year"
+                ev["measure_cue"] = measure_cue
+            elif period is not None and period.grain != "years":
+                multi = self._multi_year_context(frame, period.end.year)
+                period_cue = f"{period_cue} → {multi.code} (annual average over the plan period)"
+                period = multi
         if period is None:
             ev["period_rule"] = "no period in text or context"
             return None
@@ -572,10 +605,10 @@ class _Extractor:
                 average = st.average or AVERAGE.search(plain_window) is not None
                 per_year = q.per == "năm" or PER_YEAR.search(plain_window) is not None
                 if rate:
-                    if q.per == "năm" or (average and per_year):
+                    if q.per == "năm" or (average and (per_year or st.per_year)):
                         return "avg_annual_change_abs", "giảm/tăng … %/năm (rate)"
                     return "change_abs", "tăng/giảm … % (rate: percentage points)"
-                if average and (per_year or st.average):
+                if average:
                     return "avg_annual_growth_pct", "bình quân (hằng năm)"
                 return "yoy_pct", "tăng/giảm … %" if direction else "tốc độ tăng trưởng"
             if st.share and not rate:
@@ -593,8 +626,9 @@ class _Extractor:
 
     def _period(self, q: Quantity, fs: str, periods: list[PeriodMention], frame: Frame,
                 st: SentenceState, measure: str, ind: Indicator | None,
-                window: str) -> tuple[Period | None, str | None, bool]:
-        """(period, the words that gave it, whether it was stated right after a target)."""
+                window: str) -> tuple[Period | None, str | None, bool, bool]:
+        """(period, the words that gave it, stated right after a target, stated in the
+        number's own clause)."""
         chosen: PeriodMention | None = None
         # closest reference period before the number, not inside closed brackets
         for pm in periods:
@@ -625,11 +659,11 @@ class _Extractor:
         if period is None and self.doc.published:
             period, cue = Period.year(self.doc.published.year), "(publication year)"
         if period is None:
-            return None, None, False
+            return None, None, False, False
+        own = chosen is not None and chosen.start >= _window_start(fs, q, periods)
         # adjustments
-        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs") and period.grain != "years":
-            multi = self._multi_year_context(frame, period.end.year)
-            period, cue = multi, f"{cue} → {multi.code} (annual average over the plan period)"
+        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
+            pass
         elif (chosen is not None and chosen.kind == "now") or (
             ind is not None and ind.code in STOCKS and period.grain == "years"
             and (STOCK_NOW.search(window) or chosen is None or chosen.kind != "explicit")
@@ -638,7 +672,7 @@ class _Extractor:
             cue = f"{cue} (stock at the end of the period)"
         elif chosen is not None and chosen.stock:
             period = Period.year(period.end.year)
-        return period, cue, after_target
+        return period, cue, after_target, own
 
     def _resolve(self, pm: PeriodMention, frame: Frame) -> Period | None:
         if pm.period is not None:
@@ -681,8 +715,10 @@ class _Extractor:
             if not (q.vend <= pm.start <= clause_end + 2):
                 continue
             before = fs[q.vend: pm.start]
-            if not re.search(r"so\s+với|(?<!\w)năm\s*$|^\s*(?:lần\s+)?$|bằng", before) and \
-                    measure != "multiple_of_base":
+            if measure == "multiple_of_base":
+                if not re.fullmatch(r"\s*(?:lần\s*)?(?:so\s+với\s*)?", before):
+                    continue
+            elif not re.search(r"so\s+với", before):
                 continue
             base = self._base_of(pm, period)
             if base is not None:
@@ -821,6 +857,17 @@ def _inside_closed_brackets(fs: str, start: int, until: int) -> bool:
             if depth < 0:
                 return True
     return False
+
+
+def _clause_tail(window: str) -> str:
+    """The part of ``window`` after its last clause punctuation."""
+    cut = max(window.rfind(ch) for ch in ",;:(")
+    return window[cut + 1:] if cut >= 0 else window
+
+
+def _subjectless(window: str) -> bool:
+    """The clause before a number has no subject of its own ("…, tăng 24,8%")."""
+    return bool(SUBJECTLESS.match(_strip_periods(_clause_tail(window))))
 
 
 def _strip_periods(window: str) -> str:

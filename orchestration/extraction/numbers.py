@@ -65,8 +65,8 @@ _PER_POPULATION = re.compile(r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\
 
 # words right before a number that make it an identifier, not a quantity
 _ID_PREFIX = re.compile(
-    r"(?:\bsố|\bthứ|\bkhóa|\bkhoá|\bmốc|\bkm|quốc\s+lộ|\bql\.?|tỉnh\s+lộ|đường\s+tỉnh|"
-    r"\bđt\.?|\bhạng|\bloại|\bcấp|giai\s+đoạn|tỷ\s+lệ|\bphần|\bchương|\bđiều|\bkhoản|"
+    r"(?:\bsố|(?<!xếp\s)(?<!đứng\s)\bthứ|\bkhóa|\bkhoá|\bmốc|\bkm|quốc\s+lộ|\bql\.?|"
+    r"tỉnh\s+lộ|đường\s+tỉnh|\bđt\.?|(?<!xếp\s)\bhạng|\bloại|\bcấp|giai\s+đoạn|tỷ\s+lệ|\bphần|\bchương|\bđiều|\bkhoản|"
     r"\bmục|\btrang|kỳ\s+họp|\bđợt|\blô|\btổ|\bthôn|\bngày|\blúc|\bcông\s+nghiệp|"
     r"\bchuẩn|\beuro|\bcovid-?|\btầng|\bbảng|\bbiểu|\bhình|\bphiên\s+bản|\bthế\s+hệ|"
     r"\bcả|\bnhóm|\bgồm|\bcác|\bnhững|\bmô\s+hình|\bchính\s+quyền)\s*$",
