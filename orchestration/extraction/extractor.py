@@ -63,7 +63,9 @@ CHANGE_VERB = re.compile(
     r"|(?P<up>cao\s+hơn|nhiều\s+hơn|vượt)|(?P<down>thấp\s+hơn|ít\s+hơn))(?!\w)"
 )
 GROWTH_SUBJECT = re.compile(r"tốc\s+độ\s+tăng|tăng\s+trưởng|mức\s+tăng")
-AVERAGE = re.compile(r"(?<!\w)bình\s+quân(?!\s+(?:đầu\s+người|một\s+người|của\s+cả\s+nước\s+\d|chung))")
+AVERAGE = re.compile(
+    r"(?<!\w)bình\s+quân(?!\s+(?:đầu\s+người|một\s+người|(?:của\s+)?cả\s+nước|chung|toàn\s+quốc))"
+)
 PER_YEAR = re.compile(r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|/\s*năm")
 SHARE_VERB = re.compile(r"(?<!\w)chiếm(?!\w)")
 SHARE_CONTEXT = re.compile(r"cơ\s+cấu|tỷ\s+trọng")
@@ -118,6 +120,7 @@ class Frame:
     heading_period: Period | None = None
     heading_target: bool = False
     carried_period: Period | None = None  # from earlier sentences of the paragraph
+    sentence_period: Period | None = None  # the current sentence's own leading period
     multi_year: list[Period] = field(default_factory=list)  # multi-year periods seen so far
     parent_indicators: list[str] = field(default_factory=list)  # footnote parent
 
@@ -283,7 +286,9 @@ class _Extractor:
                 self.multi_year_seen.append(pm.period)
         # footnote markers in this sentence remember the sentence's context
         st = SentenceState()
-        sentence_period = self._first_ref_period(periods, fs, quantities)
+        frame.sentence_period = None
+        sentence_period = self._first_ref_period(periods, fs, quantities, frame)
+        frame.sentence_period = sentence_period
         prev_end = 0
         assigned: list[tuple[int, list[str]]] = []  # (raw end, indicator codes)
         for k, q in enumerate(quantities):
@@ -319,13 +324,15 @@ class _Extractor:
             self.marker_context[n] = (inds, frame, period or frame.carried_period)
 
     def _first_ref_period(self, periods: list[PeriodMention], fs: str,
-                          quantities: list[Quantity]) -> Period | None:
+                          quantities: list[Quantity], frame: Frame) -> Period | None:
         first_q = quantities[0].vstart if quantities else len(fs)
         for pm in periods:
             if pm.start > first_q:
                 break
-            if pm.period is not None and self._is_ref(pm, fs) and not pm.horizon:
-                return pm.period
+            if self._is_ref(pm, fs) and not pm.horizon and pm.kind != "now":
+                resolved = self._resolve(pm, frame)
+                if resolved is not None:
+                    return resolved
         return None
 
     def _is_ref(self, pm: PeriodMention, fs: str) -> bool:
@@ -343,6 +350,8 @@ class _Extractor:
                  st: SentenceState, prev_indicators: list[str],
                  next_start: int) -> list[Observation]:
         window = fs[prev_end: q.vstart]
+        if q.kind in ("fraction", "bare") and RANK_CUE.search(window[-25:]):
+            q.kind = "rank"  # "xếp thứ 11/34": a rank, whatever the indicator's unit
         ev: dict[str, object] = {}
         codes, how, cue_text = self._indicator(q, fs, prev_end, cues, st, frame, prev_indicators,
                                                window, next_start)
@@ -408,16 +417,16 @@ class _Extractor:
             if len(codes) > 1 and not re.search(r"\svà\s", fs[right[0].end: right[-1].start + 1]):
                 codes = codes[:1]
             return codes, "cue after the number", "; ".join(c.text for c in right)
-        # 3. what the counted noun implies
-        if q.kind == "count":
-            code = self._from_count_noun(q, fs, window, cues)
-            if code:
-                return [code], "counted noun", q.unit_text
-        # 4. carried from the previous number of the sentence when the clause has no subject
+        # 3. carried from the previous number of the sentence when the clause has no subject
         if st.last_indicators and _subjectless(window):
             codes = [c for c in st.last_indicators if self._compatible(q, c)]
             if codes:
                 return codes, "carried from the previous number", None
+        # 4. what the counted noun implies
+        if q.kind == "count":
+            code = self._from_count_noun(q, fs, window, cues)
+            if code:
+                return [code], "counted noun", q.unit_text
         # 5. a footnote takes the indicator of the sentence carrying its marker
         if frame.parent_indicators and _subjectless(window):
             codes = [c for c in frame.parent_indicators if self._compatible(q, c)]
@@ -445,7 +454,8 @@ class _Extractor:
         if unit == "ENTERPRISE":
             if re.search(r"hoạt\s+động\s+trở\s+lại", fs[q.number_end: q.vend + 30]):
                 return "resumed_enterprises"
-            if re.search(r"thành\s+lập|đăng\s+ký|(?<!\w)mới(?!\w)", near + fs[q.number_end: q.vend + 25]):
+            own_phrase = fs[q.number_end: _phrase_end(fs, q.vend)]
+            if re.search(r"thành\s+lập|đăng\s+ký|(?<!\w)mới(?!\w)", near + own_phrase):
                 return "new_enterprises"
             if STOCK_NOW.search(near) or re.search(r"(?<!\w)có\s*$|tổng\s+số", near):
                 return "enterprises_total"
@@ -472,7 +482,7 @@ class _Extractor:
         if ind is None:
             return False
         u = ind.unit
-        if q.kind in ("pct", "times"):
+        if q.kind in ("pct", "times", "rank"):
             return True
         if q.kind == "pp":
             return True
@@ -585,7 +595,7 @@ class _Extractor:
         tail = plain_window[-40:]
         if q.kind == "times" or MULTIPLE.search(window):
             return "multiple_of_base", "gấp … lần"
-        if RANK_CUE.search(window[-40:]) and q.kind in ("fraction", "bare"):
+        if q.kind == "rank":
             return "rank", "xếp thứ/hạng"
         if q.kind == "fraction" and ind and ind.unit == "RANK":
             return "rank", "N/M"
@@ -677,7 +687,8 @@ class _Extractor:
     def _resolve(self, pm: PeriodMention, frame: Frame) -> Period | None:
         if pm.period is not None:
             return pm.period
-        context = frame.carried_period or frame.heading_period or self.doc.period
+        context = (frame.sentence_period or frame.carried_period or frame.heading_period
+                   or self.doc.period)
         if pm.kind == "n_years":
             for multi in reversed(self.multi_year_seen):
                 if multi.n_years == pm.n:

@@ -75,6 +75,7 @@ _ID_PREFIX = re.compile(
 _ID_SUFFIX = re.compile(
     r"^(?:\s*(?:sao\b|giờ\b|h\b|:\d|phút|[/-]\s*[A-ZĐ]{2,}|\)\s+[A-ZĐ])|[A-Z])"
 )
+_RANK_PREFIX = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s*$", re.IGNORECASE)
 _QUALIFIER_PREFIX: list[tuple[str, str]] = [
     (r"khoảng\s+trên", "gt"),
     (r"khoảng\s+dưới", "lt"),
@@ -198,7 +199,8 @@ def find_quantities(vtext: str) -> list[Quantity]:
         before = vtext[max(0, start - 30): start]
         after = vtext[end: end + 12]
         # identifiers, dates, times, document numbers, list markers
-        if _ID_PREFIX.search(before) and not _PCT_RE.match(vtext[end: end + 3]):
+        if _ID_PREFIX.search(before) and not _PCT_RE.match(vtext[end: end + 3]) and not \
+                _RANK_PREFIX.search(before):
             continue
         if _ID_SUFFIX.match(after):
             continue
