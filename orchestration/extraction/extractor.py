@@ -53,7 +53,7 @@ ESTIMATE_CUE = re.compile(
 )
 TARGET_CUE = re.compile(
     r"(?<!\w)(?:mục\s+tiêu|phấn\s+đấu|định\s+hướng\s+đến|nhiệm\s+vụ\s+năm|đặt\s+ra|"
-    r"chỉ\s+tiêu(?!\s+(?:chủ\s+yếu\s*,?\s*)?(?:có\s+)?(?:đạt|không|chưa|\d))|kế\s+hoạch\s+(?:đề\s+ra|năm\s+\d{4}))"
+    r"(?<!\d\s)(?<!\d)chỉ\s+tiêu(?!\s+(?:chủ\s+yếu\s*,?\s*)?(?:có\s+)?(?:đạt|không|chưa|\d))|kế\s+hoạch\s+(?:đề\s+ra|năm\s+\d{4}))"
     r"(?!\w)"
 )
 TARGET_HEADING = re.compile(r"mục\s+tiêu|chỉ\s+tiêu|phương\s+hướng|nhiệm\s+vụ|định\s+hướng|kế\s+hoạch")
@@ -193,6 +193,7 @@ class _Extractor:
         self.observations: list[Observation] = []
         self.marker_context: dict[int, tuple[list[str], Frame, Period | None]] = {}
         self.multi_year_seen: list[Period] = []
+        self.previous_subject: str | None = None  # first indicator of the last sentence
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> list[Observation]:
@@ -279,7 +280,7 @@ class _Extractor:
         for pm in periods:
             for k in range(pm.start, pm.end):
                 masked[k] = PERIOD_MASK_CHAR
-        quantities = find_quantities("".join(masked))
+        quantities = [q for q in find_quantities("".join(masked)) if _is_value(q, fs)]
         cues = _match_cues(fs)
         for pm in periods:
             if pm.period and pm.period.grain == "years":
@@ -303,6 +304,8 @@ class _Extractor:
         self._remember_markers(p, a, b, assigned, cues, frame, sentence_period)
         if sentence_period is not None and quantities:
             frame.carried_period = sentence_period
+        if st.first_indicator:
+            self.previous_subject = st.first_indicator
         return st.last_indicators or prev_indicators
 
     def _remember_markers(self, p: Paragraph, a: int, b: int,
@@ -434,7 +437,7 @@ class _Extractor:
                 return codes[-1:], "footnote parent sentence", None
         # 6. a bare target ("đạt mục tiêu 8-9%") is about the sentence's or paragraph's subject
         if q.is_pct and TARGET_CUE.search(window):
-            for code in ([st.first_indicator] if st.first_indicator else []) + prev_indicators[:1]:
+            for code in (st.first_indicator, self.previous_subject):
                 if code and self._compatible(q, code):
                     return [code], "subject of the sentence (bare target)", None
         # 7. a sentence with no subject continues the previous sentence ("Trong đó ...")
@@ -516,7 +519,12 @@ class _Extractor:
         if verb is not None:
             direction = -1 if (verb.group("dir") and "giảm" in verb.group("dir")) or verb.group("down") \
                 else 1
-        measure, measure_cue = self._measure(q, ind, window, plain_window, right, fs, st, direction)
+        comparison = _parenthetical_comparison(window)
+        if comparison and st.last_measure:
+            measure, measure_cue, direction = st.last_measure, "value compared in brackets", 0
+        else:
+            measure, measure_cue = self._measure(q, ind, window, plain_window, right, fs, st,
+                                                 direction)
         if measure in ("level", "share_pct", "pct_of_plan", "rank", "multiple_of_base",
                        "contribution_pp"):
             direction = 0 if measure != "contribution_pp" else direction
@@ -551,6 +559,9 @@ class _Extractor:
         # ---- status
         status, status_cue = self._status(q, fs, period, frame, ind, window, target_period)
         ev["status_cue"] = status_cue
+        if status == "target" and not own and re.search(r"đại\s+hội|nhiệm\s+kỳ", window):
+            period = term_containing(period.end.year)
+            ev["period_rule"] = "a congress-resolution target covers the congress term"
         if status == "target" and period.grain in ("quarter", "half", "month", "months", "days") \
                 and not target_period:
             period = Period.year(period.end.year)
@@ -627,6 +638,9 @@ class _Extractor:
                 return "level", "rate indicator"
             if st.last_measure and st.last_measure not in ("level",):
                 return st.last_measure, "same measure as the previous number"
+            if ind is not None:
+                # a percentage of an amount or a count can only be its growth
+                return "yoy_pct", "percentage of a non-rate indicator"
             return "level", None
         if direction and q.kind in ("money", "count", "bare") and re.search(
             r"(?:tăng|giảm)(?:\s+(?:thêm|hơn|trên|khoảng))?\s*$", tail
@@ -674,6 +688,10 @@ class _Extractor:
         # adjustments
         if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
             pass
+        elif (measure == "level" and ind is not None and ind.is_rate and period.grain == "years"
+              and not own and not self._target_context(window, frame)):
+            period = Period.year(period.end.year)
+            cue = f"{cue} (a rate is measured at the end of the period)"
         elif (chosen is not None and chosen.kind == "now") or (
             ind is not None and ind.code in STOCKS and period.grain == "years"
             and (STOCK_NOW.search(window) or chosen is None or chosen.kind != "explicit")
@@ -683,6 +701,9 @@ class _Extractor:
         elif chosen is not None and chosen.stock:
             period = Period.year(period.end.year)
         return period, cue, after_target, own
+
+    def _target_context(self, window: str, frame: Frame) -> bool:
+        return bool(TARGET_CUE.search(window) or frame.heading_target)
 
     def _resolve(self, pm: PeriodMention, frame: Frame) -> Period | None:
         if pm.period is not None:
@@ -868,6 +889,23 @@ def _inside_closed_brackets(fs: str, start: int, until: int) -> bool:
             if depth < 0:
                 return True
     return False
+
+
+VALUE_VERB = re.compile(r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:)\s*$")
+
+
+def _is_value(q: Quantity, fs: str) -> bool:
+    """A bare number (no unit, no fraction) is a value only after a verb of quantity."""
+    if q.kind != "bare" or q.scale != 1.0 or q.denominator is not None or q.low is not None:
+        return True
+    return bool(VALUE_VERB.search(fs[max(0, q.vstart - 12): q.vstart]))
+
+
+def _parenthetical_comparison(window: str) -> bool:
+    """"… cao hơn mức bình quân cả nước (9,53%)": the bracketed number is the compared
+    value, stated with the same measure as the number before it."""
+    return bool(re.search(r"(?:cao|thấp|nhiều|ít|lớn|nhỏ)\s+hơn[^,;()]*\(\s*$|so\s+với[^,;()]*\(\s*$",
+                          window))
 
 
 def _clause_tail(window: str) -> str:

@@ -65,7 +65,7 @@ _PER_POPULATION = re.compile(r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\
 
 # words right before a number that make it an identifier, not a quantity
 _ID_PREFIX = re.compile(
-    r"(?:\bsố|(?<!xếp\s)(?<!đứng\s)\bthứ|\bkhóa|\bkhoá|\bmốc|\bkm|quốc\s+lộ|\bql\.?|"
+    r"(?:(?<!tổng\s)\bsố|(?<!xếp\s)(?<!đứng\s)\bthứ|\bkhóa|\bkhoá|\bmốc|\bkm|quốc\s+lộ|\bql\.?|"
     r"tỉnh\s+lộ|đường\s+tỉnh|\bđt\.?|(?<!xếp\s)\bhạng|\bloại|\bcấp|giai\s+đoạn|tỷ\s+lệ|\bphần|\bchương|\bđiều|\bkhoản|"
     r"\bmục|\btrang|kỳ\s+họp|\bđợt|\blô|\btổ|\bthôn|\bngày|\blúc|\bcông\s+nghiệp|"
     r"\bchuẩn|\beuro|\bcovid-?|\btầng|\bbảng|\bbiểu|\bhình|\bphiên\s+bản|\bthế\s+hệ|"
@@ -117,6 +117,14 @@ class Quantity:
     @property
     def is_pct(self) -> bool:
         return self.kind == "pct"
+
+
+def _names_a_place(before: str, after: str) -> bool:
+    """A small bare number right after a capitalised word is part of a name."""
+    m = re.search(r"([^\W\d_]+)\s+(?:\d{1,2}\s*,\s*)*$", before)
+    if not m or not m.group(1)[0].isupper():
+        return False
+    return bool(re.match(r"^\s*(?:[,;.)]|và\b|$)", after))
 
 
 def parse_number(s: str) -> float:
@@ -210,6 +218,8 @@ def find_quantities(vtext: str) -> list[Quantity]:
             r"^\s*\)\s*(?:%|tỷ|triệu)", after
         ):
             continue  # "(1) ..." list marker
+        if _names_a_place(before, after):
+            continue  # "Hồ Sơn 1, Bắc Sơn 2": a name with a number
         value = parse_number(tok.group())
         denominator = None
         # fraction N/M ("106/175 xã", "xếp thứ 11/34", "4.697/4.915 tỷ đồng")

@@ -92,7 +92,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("now", r"đến\s+nay|hiện\s+nay|hiện\s+tại|hiện\s+có|tính\s+đến\s+thời\s+điểm\s+này"),
     # single years, with their modifiers
     ("year", rf"(?:(đến|tới|hết|cuối|đến\s+hết|tính\s+đến|đến\s+cuối|vào)\s+)?(?:năm\s+)?({YEAR})"
-             rf"(?![\d/.,-]\d)(?!\s*(?:tỷ|triệu|nghìn|ha\b|người|tấn))"),
+             rf"(?![\d/.,-]\d)(?!\s*(?:tỷ(?!\s+(?:lệ|trọng))|triệu|nghìn|ha\b|người|tấn))"),
 ]
 _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _PATTERNS]
 
