@@ -26,31 +26,54 @@ def build(raw: Path, path: Path) -> int:
     scan = scan_raw_folder(raw)
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
-    con.execute("create table marts.dim_source (source_id varchar, text varchar, "
-                "published_date date, title varchar, content_sha256 varchar)")
-    con.execute("create table marts.dim_period (period_code varchar, grain varchar, "
-                "start_date date, end_date date, label_vi varchar, label_en varchar)")
+    con.execute(
+        "create table marts.dim_source (source_id varchar, text varchar, "
+        "published_date date, title varchar, content_sha256 varchar)"
+    )
+    con.execute(
+        "create table marts.dim_period (period_code varchar, grain varchar, "
+        "start_date date, end_date date, label_vi varchar, label_en varchar)"
+    )
     rows, periods = [], {}
     for doc in scan.documents:
-        con.execute("insert into marts.dim_source values (?, ?, ?, ?, ?)",
-                    [doc.source_id, doc.text, doc.published_date, doc.title, doc.content_sha256])
+        con.execute(
+            "insert into marts.dim_source values (?, ?, ?, ?, ?)",
+            [doc.source_id, doc.text, doc.published_date, doc.title, doc.content_sha256],
+        )
         for o in extract_observations(doc.text, published_date=doc.published_date, title=doc.title):
             rows.append(o.to_row(doc.source_id, doc.content_sha256, EXTRACTOR_VERSION))
             for per in (o.period, o.base_period):
                 if per is not None:
                     periods[per.code] = per.to_row()
-    con.executemany("insert into marts.dim_period values (?, ?, ?, ?, ?, ?)",
-                    [tuple(r.values()) for r in periods.values()])
+    con.executemany(
+        "insert into marts.dim_period values (?, ?, ?, ?, ?, ?)",
+        [tuple(r.values()) for r in periods.values()],
+    )
     cols = list(rows[0])
-    con.execute("create table marts.fct_indicator as select * from (values "
-                + ",".join(["(" + ",".join("?" * len(cols)) + ")"] * 0 or ["(null)"]) + ") t(x) where false")
+    con.execute(
+        "create table marts.fct_indicator as select * from (values "
+        + ",".join(["(" + ",".join("?" * len(cols)) + ")"] * 0 or ["(null)"])
+        + ") t(x) where false"
+    )
     con.execute("drop table marts.fct_indicator")
-    types = {"span_start": "integer", "span_end": "integer", "quote_start": "integer",
-             "quote_end": "integer", "value": "double", "value_low": "double", "value_high": "double"}
-    con.execute("create table marts.fct_indicator (" + ", ".join(
-        f"{c} {types.get(c, 'varchar')}" for c in cols) + ")")
-    con.executemany(f"insert into marts.fct_indicator values ({','.join('?' * len(cols))})",
-                    [tuple(r.values()) for r in rows])
+    types = {
+        "span_start": "integer",
+        "span_end": "integer",
+        "quote_start": "integer",
+        "quote_end": "integer",
+        "value": "double",
+        "value_low": "double",
+        "value_high": "double",
+    }
+    con.execute(
+        "create table marts.fct_indicator ("
+        + ", ".join(f"{c} {types.get(c, 'varchar')}" for c in cols)
+        + ")"
+    )
+    con.executemany(
+        f"insert into marts.fct_indicator values ({','.join('?' * len(cols))})",
+        [tuple(r.values()) for r in rows],
+    )
     con.close()
     return len(rows)
 
@@ -66,9 +89,18 @@ def main() -> int:
         wh = Path(tmp) / "quick.duckdb"
         n = build(args.raw, wh)
         print(f"{n} observations extracted", file=sys.stderr)
-        cmd = [sys.executable, str(ROOT / "scripts/score_gold.py"), "--warehouse", str(wh),
-               "--gold", str(args.gold)] + (["--verbose"] if args.verbose else []) + (
-               ["--json", args.json] if args.json else [])
+        cmd = (
+            [
+                sys.executable,
+                str(ROOT / "scripts/score_gold.py"),
+                "--warehouse",
+                str(wh),
+                "--gold",
+                str(args.gold),
+            ]
+            + (["--verbose"] if args.verbose else [])
+            + (["--json", args.json] if args.json else [])
+        )
         return subprocess.call(cmd)
 
 

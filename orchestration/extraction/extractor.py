@@ -56,8 +56,12 @@ TARGET_CUE = re.compile(
     r"(?<!\d\s)(?<!\d)chỉ\s+tiêu(?!\s+(?:chủ\s+yếu\s*,?\s*)?(?:có\s+)?(?:đạt|không|chưa|\d))|kế\s+hoạch\s+(?:đề\s+ra|năm\s+\d{4}))"
     r"(?!\w)"
 )
-TARGET_HEADING = re.compile(r"mục\s+tiêu|chỉ\s+tiêu|phương\s+hướng|nhiệm\s+vụ|định\s+hướng|kế\s+hoạch")
-RETROSPECTIVE_HEADING = re.compile(r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân")
+TARGET_HEADING = re.compile(
+    r"mục\s+tiêu|chỉ\s+tiêu|phương\s+hướng|nhiệm\s+vụ|định\s+hướng|kế\s+hoạch"
+)
+RETROSPECTIVE_HEADING = re.compile(
+    r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân"
+)
 CHANGE_VERB = re.compile(
     r"(?<!\w)(?:(?P<dir>tăng|giảm|kéo\s+giảm|sụt\s+giảm)(?!\s+(?:lên|xuống|còn|đến|tới)\b)"
     r"|(?P<up>cao\s+hơn|nhiều\s+hơn|vượt)|(?P<down>thấp\s+hơn|ít\s+hơn))(?!\w)"
@@ -79,10 +83,14 @@ BASE_INTRO = re.compile(
     r"(?:so\s+với(?:\s+(?:cùng\s+kỳ|mức|bình\s+quân|của|chỉ\s+tiêu|thời\s+điểm))*|"
     r"gấp\s+[\d.,]+\s+lần(?:\s+so\s+với)?|bằng)\s*$"
 )
-SUPERLATIVE = re.compile(r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:trong\s+)?(?:cả\s+)?$|"
-                         r"từ\s+trước\s+(?:tới|đến)\s+nay\s*$")
+SUPERLATIVE = re.compile(
+    r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:trong\s+)?(?:cả\s+)?$|"
+    r"từ\s+trước\s+(?:tới|đến)\s+nay\s*$"
+)
 EQUATED = re.compile(r"^\s*(?:=|là\b|:|đạt\b)")
-STOCK_NOW = re.compile(r"đến\s+nay|hiện\s+nay|hiện\s+có|hiện\s+tại|lũy\s+kế|toàn\s+tỉnh\s+(?:hiện\s+)?có")
+STOCK_NOW = re.compile(
+    r"đến\s+nay|hiện\s+nay|hiện\s+có|hiện\s+tại|lũy\s+kế|toàn\s+tỉnh\s+(?:hiện\s+)?có"
+)
 SUBJECTLESS = re.compile(
     r"^[\s,;:().\-–]*(?:(?:và|trong\s+đó|riêng|còn|với|đồng\s+thời|cụ\s+thể)\s*[,:]?\s*)*"
     r"(?:ước\s+tính\s+|ước\s+|dự\s+ước\s+|dự\s+kiến\s+)?"
@@ -168,7 +176,7 @@ def _document_context(layout: Layout, published: dt.date | None) -> DocContext:
         for pm in find_periods(p.vtext, ctx_year):
             if pm.period is None or pm.horizon:
                 continue
-            before = fold(p.vtext[max(0, pm.start - 30): pm.start])
+            before = fold(p.vtext[max(0, pm.start - 30) : pm.start])
             if TARGET_CUE.search(before) or BASE_INTRO.search(before):
                 continue
             period = pm.period
@@ -240,12 +248,18 @@ class _Extractor:
             if (
                 TARGET_HEADING.search(folded)
                 and not RETROSPECTIVE_HEADING.search(folded)
-                and (h.heading_level is not None and h.heading_level < 9
-                     or (frame.heading_period and self._is_future(frame.heading_period)))
+                and (
+                    h.heading_level is not None
+                    and h.heading_level < 9
+                    or (frame.heading_period and self._is_future(frame.heading_period))
+                )
             ):
                 frame.heading_target = True
-            if frame.heading_period and self._is_future(frame.heading_period) and \
-                    TARGET_HEADING.search(folded):
+            if (
+                frame.heading_period
+                and self._is_future(frame.heading_period)
+                and TARGET_HEADING.search(folded)
+            ):
                 frame.heading_target = True
         return frame
 
@@ -271,8 +285,9 @@ class _Extractor:
                 return period.end.year
         return self.doc.year
 
-    def _sentence(self, p: Paragraph, a: int, b: int, frame: Frame,
-                  prev_indicators: list[str]) -> list[str]:
+    def _sentence(
+        self, p: Paragraph, a: int, b: int, frame: Frame, prev_indicators: list[str]
+    ) -> list[str]:
         s = p.vtext[a:b]
         fs = fold(s)
         periods = find_periods(s, self._context_year(frame))
@@ -294,8 +309,9 @@ class _Extractor:
         assigned: list[tuple[int, list[str]]] = []  # (raw end, indicator codes)
         for k, q in enumerate(quantities):
             next_start = quantities[k + 1].vstart if k + 1 < len(quantities) else len(fs)
-            obs_list = self._observe(p, a, s, fs, q, prev_end, periods, cues, frame, st,
-                                     prev_indicators, next_start)
+            obs_list = self._observe(
+                p, a, s, fs, q, prev_end, periods, cues, frame, st, prev_indicators, next_start
+            )
             prev_end = q.vend
             self.observations.extend(obs_list)
             codes = [o.indicator_code for o in obs_list if o.indicator_code]
@@ -308,9 +324,16 @@ class _Extractor:
             self.previous_subject = st.first_indicator
         return st.last_indicators or prev_indicators
 
-    def _remember_markers(self, p: Paragraph, a: int, b: int,
-                          assigned: list[tuple[int, list[str]]], cues: list[CueMatch],
-                          frame: Frame, period: Period | None) -> None:
+    def _remember_markers(
+        self,
+        p: Paragraph,
+        a: int,
+        b: int,
+        assigned: list[tuple[int, list[str]]],
+        cues: list[CueMatch],
+        frame: Frame,
+        period: Period | None,
+    ) -> None:
         """A footnote marker remembers what its sentence said just before it."""
         if not self.doc.layout.markers:
             return
@@ -326,8 +349,9 @@ class _Extractor:
                 inds = [vcues[0].code] if vcues else []
             self.marker_context[n] = (inds, frame, period or frame.carried_period)
 
-    def _first_ref_period(self, periods: list[PeriodMention], fs: str,
-                          quantities: list[Quantity], frame: Frame) -> Period | None:
+    def _first_ref_period(
+        self, periods: list[PeriodMention], fs: str, quantities: list[Quantity], frame: Frame
+    ) -> Period | None:
         first_q = quantities[0].vstart if quantities else len(fs)
         for pm in periods:
             if pm.start > first_q:
@@ -340,24 +364,36 @@ class _Extractor:
 
     def _is_ref(self, pm: PeriodMention, fs: str) -> bool:
         """A reference period (not the base of a comparison, not inside brackets)."""
-        before = fs[max(0, pm.start - 45): pm.start]
-        if BASE_INTRO.search(before) and not EQUATED.match(fs[pm.end: pm.end + 6]):
+        before = fs[max(0, pm.start - 45) : pm.start]
+        if BASE_INTRO.search(before) and not EQUATED.match(fs[pm.end : pm.end + 6]):
             return False
         if SUPERLATIVE.search(before):
             return False
         return pm.kind in ("explicit", "n_years", "whole_period", "term", "now")
 
     # -- one quantity ---------------------------------------------------------------------------
-    def _observe(self, p: Paragraph, a: int, s: str, fs: str, q: Quantity, prev_end: int,
-                 periods: list[PeriodMention], cues: list[CueMatch], frame: Frame,
-                 st: SentenceState, prev_indicators: list[str],
-                 next_start: int) -> list[Observation]:
-        window = fs[prev_end: q.vstart]
+    def _observe(
+        self,
+        p: Paragraph,
+        a: int,
+        s: str,
+        fs: str,
+        q: Quantity,
+        prev_end: int,
+        periods: list[PeriodMention],
+        cues: list[CueMatch],
+        frame: Frame,
+        st: SentenceState,
+        prev_indicators: list[str],
+        next_start: int,
+    ) -> list[Observation]:
+        window = fs[prev_end : q.vstart]
         if q.kind in ("fraction", "bare") and RANK_CUE.search(window[-25:]):
             q.kind = "rank"  # "xếp thứ 11/34": a rank, whatever the indicator's unit
         ev: dict[str, object] = {}
-        codes, how, cue_text = self._indicator(q, fs, prev_end, cues, st, frame, prev_indicators,
-                                               window, next_start)
+        codes, how, cue_text = self._indicator(
+            q, fs, prev_end, cues, st, frame, prev_indicators, window, next_start
+        )
         ev["indicator_rule"] = how
         ev["indicator_cue"] = cue_text
         # sentence-level modifiers, set by words outside indicator cues
@@ -366,7 +402,7 @@ class _Extractor:
             st.average = True
             if PER_YEAR.search(plain_window):
                 st.per_year = True
-        if GROWTH_SUBJECT.search(fs[prev_end: q.vstart]):
+        if GROWTH_SUBJECT.search(fs[prev_end : q.vstart]):
             st.growth = True
         if SHARE_CONTEXT.search(plain_window):
             st.share = True
@@ -377,8 +413,9 @@ class _Extractor:
         out = []
         for code in codes:
             ind = self.catalogue.get(code) if code else None
-            obs = self._build(p, a, s, fs, q, prev_end, periods, frame, st, ind, dict(ev),
-                              plain_window)
+            obs = self._build(
+                p, a, s, fs, q, prev_end, periods, frame, st, ind, dict(ev), plain_window
+            )
             if obs is not None:
                 out.append(obs)
         if codes and codes[0]:
@@ -388,12 +425,24 @@ class _Extractor:
                 st.last_measure = out[0].measure
         return out
 
-    def _indicator(self, q: Quantity, fs: str, prev_end: int, cues: list[CueMatch],
-                   st: SentenceState, frame: Frame, prev_indicators: list[str],
-                   window: str, next_start: int) -> tuple[list[str], str, str | None]:
+    def _indicator(
+        self,
+        q: Quantity,
+        fs: str,
+        prev_end: int,
+        cues: list[CueMatch],
+        st: SentenceState,
+        frame: Frame,
+        prev_indicators: list[str],
+        window: str,
+        next_start: int,
+    ) -> tuple[list[str], str, str | None]:
         # 1. the last noun phrase before the number that names an indicator
-        left = [c for c in cues if c.start >= prev_end and c.end <= q.vstart
-                and self._compatible(q, c.code)]
+        left = [
+            c
+            for c in cues
+            if c.start >= prev_end and c.end <= q.vstart and self._compatible(q, c.code)
+        ]
         if left:
             chosen = _head_of_last_phrase(left, fs, prev_end, cues)
             code = chosen.code
@@ -408,16 +457,19 @@ class _Extractor:
                     return [CAPITAL_OF[prev]], "capital of the preceding count", capital.group(0)
         # 2. the noun phrase right after the number ("2% hộ nghèo", "180 doanh nghiệp mới")
         right_end = min(_phrase_end(fs, q.vend), next_start)
-        right = [c for c in cues if c.start >= q.number_end and c.start < right_end
-                 and self._compatible(q, c.code)]
-        if q.is_pct and PLAN_AFTER.match(fs[q.vend:]):
+        right = [
+            c
+            for c in cues
+            if c.start >= q.number_end and c.start < right_end and self._compatible(q, c.code)
+        ]
+        if q.is_pct and PLAN_AFTER.match(fs[q.vend :]):
             right = []
         if right:
             codes = []
             for c in right:
                 if c.code not in codes:
                     codes.append(c.code)
-            if len(codes) > 1 and not re.search(r"\svà\s", fs[right[0].end: right[-1].start + 1]):
+            if len(codes) > 1 and not re.search(r"\svà\s", fs[right[0].end : right[-1].start + 1]):
                 codes = codes[:1]
             return codes, "cue after the number", "; ".join(c.text for c in right)
         # 3. carried from the previous number of the sentence when the clause has no subject
@@ -441,23 +493,28 @@ class _Extractor:
                 if code and self._compatible(q, code):
                     return [code], "subject of the sentence (bare target)", None
         # 7. a sentence with no subject continues the previous sentence ("Trong đó ...")
-        if prev_indicators and not st.last_indicators and re.match(
-            r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", fs
-        ) and _subjectless(re.sub(r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", "", window)):
+        if (
+            prev_indicators
+            and not st.last_indicators
+            and re.match(r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", fs)
+            and _subjectless(re.sub(r"^\s*(?:trong\s+đó|riêng|cụ\s+thể)", "", window))
+        ):
             codes = [c for c in prev_indicators if self._compatible(q, c)]
             if codes:
                 return codes[:1], "continues the previous sentence", None
         return [], "no indicator cue", None
 
-    def _from_count_noun(self, q: Quantity, fs: str, window: str, cues: list[CueMatch]) -> str | None:
+    def _from_count_noun(
+        self, q: Quantity, fs: str, window: str, cues: list[CueMatch]
+    ) -> str | None:
         unit = q.unit
         if unit in COUNT_UNIT_DEFAULTS:
             return COUNT_UNIT_DEFAULTS[unit]
         near = window[-60:]
         if unit == "ENTERPRISE":
-            if re.search(r"hoạt\s+động\s+trở\s+lại", fs[q.number_end: q.vend + 30]):
+            if re.search(r"hoạt\s+động\s+trở\s+lại", fs[q.number_end : q.vend + 30]):
                 return "resumed_enterprises"
-            own_phrase = fs[q.number_end: _phrase_end(fs, q.vend)]
+            own_phrase = fs[q.number_end : _phrase_end(fs, q.vend)]
             if re.search(r"thành\s+lập|đăng\s+ký|(?<!\w)mới(?!\w)", near + own_phrase):
                 return "new_enterprises"
             if STOCK_NOW.search(near) or re.search(r"(?<!\w)có\s*$|tổng\s+số", near):
@@ -468,7 +525,7 @@ class _Extractor:
             if STOCK_NOW.search(near) or re.search(r"(?<!\w)có\s*$|tổng\s+số", near):
                 return "cooperatives_total"
         if unit == "PROJECT":
-            after = fs[q.number_end: q.vend + 40]
+            after = fs[q.number_end : q.vend + 40]
             if re.search(r"nước\s+ngoài|fdi", after):
                 return "fdi_projects"
             if re.search(r"chủ\s+trương|thu\s+hút|chứng\s+nhận|cấp\s+mới", near):
@@ -503,35 +560,59 @@ class _Extractor:
             return False
         # bare numbers and fractions: counts, indices, ranks
         return u not in ("VND_BN", "VND_MN", "USD_MN", "USD", "PCT") or (
-            q.kind == "fraction" and u == "RANK")
+            q.kind == "fraction" and u == "RANK"
+        )
 
     # -- fields -----------------------------------------------------------------------------
-    def _build(self, p: Paragraph, a: int, s: str, fs: str, q: Quantity, prev_end: int,
-               periods: list[PeriodMention], frame: Frame, st: SentenceState,
-               ind: Indicator | None, ev: dict[str, object], plain_window: str) -> Observation | None:
-        window = fs[prev_end: q.vstart]
-        right = fs[q.vend: _phrase_end(fs, q.vend)]
+    def _build(
+        self,
+        p: Paragraph,
+        a: int,
+        s: str,
+        fs: str,
+        q: Quantity,
+        prev_end: int,
+        periods: list[PeriodMention],
+        frame: Frame,
+        st: SentenceState,
+        ind: Indicator | None,
+        ev: dict[str, object],
+        plain_window: str,
+    ) -> Observation | None:
+        window = fs[prev_end : q.vstart]
+        right = fs[q.vend : _phrase_end(fs, q.vend)]
         # ---- direction and measure
         verb = None
         for m in CHANGE_VERB.finditer(plain_window):
             verb = m
         direction = 0
         if verb is not None:
-            direction = -1 if (verb.group("dir") and "giảm" in verb.group("dir")) or verb.group("down") \
+            direction = (
+                -1
+                if (verb.group("dir") and "giảm" in verb.group("dir")) or verb.group("down")
                 else 1
+            )
         comparison = _parenthetical_comparison(window)
         if comparison and st.last_measure:
             measure, measure_cue, direction = st.last_measure, "value compared in brackets", 0
         else:
-            measure, measure_cue = self._measure(q, ind, window, plain_window, right, fs, st,
-                                                 direction)
-        if measure in ("level", "share_pct", "pct_of_plan", "rank", "multiple_of_base",
-                       "contribution_pp"):
+            measure, measure_cue = self._measure(
+                q, ind, window, plain_window, right, fs, st, direction
+            )
+        if measure in (
+            "level",
+            "share_pct",
+            "pct_of_plan",
+            "rank",
+            "multiple_of_base",
+            "contribution_pp",
+        ):
             direction = 0 if measure != "contribution_pp" else direction
         ev["measure_cue"] = measure_cue
         # ---- period
-        period, period_cue, target_period, own = self._period(q, fs, periods, frame, st, measure,
-                                                              ind, window)
+        period, period_cue, target_period, own = self._period(
+            q, fs, periods, frame, st, measure, ind, window
+        )
         if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
             per_year = q.per == "năm" or PER_YEAR.search(plain_window) is not None
             if not (per_year or (period and period.grain == "years") or (st.per_year and not own)):
@@ -562,8 +643,11 @@ class _Extractor:
         if status == "target" and not own and re.search(r"đại\s+hội|nhiệm\s+kỳ", window):
             period = term_containing(period.end.year)
             ev["period_rule"] = "a congress-resolution target covers the congress term"
-        if status == "target" and period.grain in ("quarter", "half", "month", "months", "days") \
-                and not target_period:
+        if (
+            status == "target"
+            and period.grain in ("quarter", "half", "month", "months", "days")
+            and not target_period
+        ):
             period = Period.year(period.end.year)
             ev["period_rule"] = "a target for the year of a shorter context period"
         # ---- geo
@@ -575,12 +659,18 @@ class _Extractor:
         low = q.low * factor if q.low is not None else None
         high = q.high * factor if q.high is not None else None
         qualifier = q.qualifier
-        sign = -1 if direction < 0 and measure not in ("level", "share_pct", "pct_of_plan",
-                                                       "multiple_of_base", "rank") else 1
+        sign = (
+            -1
+            if direction < 0
+            and measure not in ("level", "share_pct", "pct_of_plan", "multiple_of_base", "rank")
+            else 1
+        )
         if sign < 0:
             value = -value
             low, high = (-high if high is not None else None), (-low if low is not None else None)
-            qualifier = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(qualifier, qualifier)
+            qualifier = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(
+                qualifier, qualifier
+            )
         if qualifier in ("gt", "gte"):
             low, high = value, None
         elif qualifier in ("lt", "lte"):
@@ -591,17 +681,37 @@ class _Extractor:
         qs, qe = p.raw_span(a, a + len(s))
         quote = re.sub(r"\s+", " ", s).strip()
         return Observation(
-            span_start=raw_start, span_end=raw_end,
+            span_start=raw_start,
+            span_end=raw_end,
             mention=self.doc.layout.text[raw_start:raw_end],
             indicator_code=ind.code if ind else None,
-            geo_code=geo, period=period, base_period=base, measure=measure,
-            value=_round(value), value_low=_round(low), value_high=_round(high),
-            qualifier=qualifier, unit=unit, status=status,
-            quote_start=qs, quote_end=qe, quote=quote, evidence=ev,
+            geo_code=geo,
+            period=period,
+            base_period=base,
+            measure=measure,
+            value=_round(value),
+            value_low=_round(low),
+            value_high=_round(high),
+            qualifier=qualifier,
+            unit=unit,
+            status=status,
+            quote_start=qs,
+            quote_end=qe,
+            quote=quote,
+            evidence=ev,
         )
 
-    def _measure(self, q: Quantity, ind: Indicator | None, window: str, plain_window: str,
-                 right: str, fs: str, st: SentenceState, direction: int) -> tuple[str, str | None]:
+    def _measure(
+        self,
+        q: Quantity,
+        ind: Indicator | None,
+        window: str,
+        plain_window: str,
+        right: str,
+        fs: str,
+        st: SentenceState,
+        direction: int,
+    ) -> tuple[str, str | None]:
         rate = bool(ind and ind.is_rate)
         tail = plain_window[-40:]
         if q.kind == "times" or MULTIPLE.search(window):
@@ -611,7 +721,7 @@ class _Extractor:
         if q.kind == "fraction" and ind and ind.unit == "RANK":
             return "rank", "N/M"
         if q.kind == "pp":
-            if CONTRIBUTION.search(fs[max(0, q.vstart - 80): q.vend + 40]):
+            if CONTRIBUTION.search(fs[max(0, q.vstart - 80) : q.vend + 40]):
                 return "contribution_pp", "đóng góp … điểm phần trăm"
             return "change_abs", q.unit_text
         if q.kind == "count" and q.unit == "RANK" and direction:
@@ -642,15 +752,25 @@ class _Extractor:
                 # a percentage of an amount or a count can only be its growth
                 return "yoy_pct", "percentage of a non-rate indicator"
             return "level", None
-        if direction and q.kind in ("money", "count", "bare") and re.search(
-            r"(?:tăng|giảm)(?:\s+(?:thêm|hơn|trên|khoảng))?\s*$", tail
+        if (
+            direction
+            and q.kind in ("money", "count", "bare")
+            and re.search(r"(?:tăng|giảm)(?:\s+(?:thêm|hơn|trên|khoảng))?\s*$", tail)
         ):
             return "change_abs", "tăng/giảm " + q.unit_text
         return "level", None
 
-    def _period(self, q: Quantity, fs: str, periods: list[PeriodMention], frame: Frame,
-                st: SentenceState, measure: str, ind: Indicator | None,
-                window: str) -> tuple[Period | None, str | None, bool, bool]:
+    def _period(
+        self,
+        q: Quantity,
+        fs: str,
+        periods: list[PeriodMention],
+        frame: Frame,
+        st: SentenceState,
+        measure: str,
+        ind: Indicator | None,
+        window: str,
+    ) -> tuple[Period | None, str | None, bool, bool]:
         """(period, the words that gave it, stated right after a target, stated in the
         number's own clause)."""
         chosen: PeriodMention | None = None
@@ -664,8 +784,11 @@ class _Extractor:
         after_target = False
         # a target's period often follows it ("mục tiêu 8-9% năm 2025")
         clause_end = _phrase_end(fs, q.vend, stop_at_verbs=False)
-        later = [pm for pm in periods if q.vend <= pm.start < clause_end and self._is_ref(pm, fs)
-                 and pm.period is not None]
+        later = [
+            pm
+            for pm in periods
+            if q.vend <= pm.start < clause_end and self._is_ref(pm, fs) and pm.period is not None
+        ]
         window_has_period = chosen is not None and chosen.start >= _window_start(fs, q, periods)
         if later and (not window_has_period) and (TARGET_CUE.search(window) or chosen is None):
             chosen, after_target = later[0], True
@@ -674,9 +797,11 @@ class _Extractor:
         if chosen is not None:
             period, cue = self._resolve(chosen, frame), chosen.text
         if period is None:
-            for label, candidate in (("paragraph", frame.carried_period),
-                                     ("section heading", frame.heading_period),
-                                     ("document title/lead", self.doc.period)):
+            for label, candidate in (
+                ("paragraph", frame.carried_period),
+                ("section heading", frame.heading_period),
+                ("document title/lead", self.doc.period),
+            ):
                 if candidate is not None:
                     period, cue = candidate, f"({label})"
                     break
@@ -688,12 +813,20 @@ class _Extractor:
         # adjustments
         if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
             pass
-        elif (measure == "level" and ind is not None and ind.is_rate and period.grain == "years"
-              and not own and not self._target_context(window, frame)):
+        elif (
+            measure == "level"
+            and ind is not None
+            and ind.is_rate
+            and period.grain == "years"
+            and not own
+            and not self._target_context(window, frame)
+        ):
             period = Period.year(period.end.year)
             cue = f"{cue} (a rate is measured at the end of the period)"
         elif (chosen is not None and chosen.kind == "now") or (
-            ind is not None and ind.code in STOCKS and period.grain == "years"
+            ind is not None
+            and ind.code in STOCKS
+            and period.grain == "years"
             and (STOCK_NOW.search(window) or chosen is None or chosen.kind != "explicit")
         ):
             period = Period.year(period.end.year)
@@ -708,8 +841,9 @@ class _Extractor:
     def _resolve(self, pm: PeriodMention, frame: Frame) -> Period | None:
         if pm.period is not None:
             return pm.period
-        context = (frame.sentence_period or frame.carried_period or frame.heading_period
-                   or self.doc.period)
+        context = (
+            frame.sentence_period or frame.carried_period or frame.heading_period or self.doc.period
+        )
         if pm.kind == "n_years":
             for multi in reversed(self.multi_year_seen):
                 if multi.n_years == pm.n:
@@ -728,25 +862,40 @@ class _Extractor:
         return None
 
     def _multi_year_context(self, frame: Frame, year: int) -> Period:
-        for candidate in (frame.carried_period, frame.heading_period, self.doc.plan_period,
-                          self.doc.period):
-            if candidate is not None and candidate.grain == "years" and \
-                    candidate.start.year <= year <= candidate.end.year:
+        for candidate in (
+            frame.carried_period,
+            frame.heading_period,
+            self.doc.plan_period,
+            self.doc.period,
+        ):
+            if (
+                candidate is not None
+                and candidate.grain == "years"
+                and candidate.start.year <= year <= candidate.end.year
+            ):
                 return candidate
         for multi in reversed(self.multi_year_seen):
             if multi.start.year <= year <= multi.end.year:
                 return multi
         return term_containing(year)
 
-    def _base(self, q: Quantity, fs: str, periods: list[PeriodMention], period: Period,
-              measure: str, ind: Indicator | None, st: SentenceState) -> tuple[Period | None, str | None]:
+    def _base(
+        self,
+        q: Quantity,
+        fs: str,
+        periods: list[PeriodMention],
+        period: Period,
+        measure: str,
+        ind: Indicator | None,
+        st: SentenceState,
+    ) -> tuple[Period | None, str | None]:
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None, None
         clause_end = _phrase_end(fs, q.vend, stop_at_verbs=False)
         for pm in periods:
             if not (q.vend <= pm.start <= clause_end + 2):
                 continue
-            before = fs[q.vend: pm.start]
+            before = fs[q.vend : pm.start]
             if measure == "multiple_of_base":
                 if not re.fullmatch(r"\s*(?:lần\s*)?(?:so\s+với\s*)?", before):
                     continue
@@ -757,10 +906,8 @@ class _Extractor:
                 if base != period.shifted_years(-1):
                     st.base = base
                 return base, pm.text
-        if measure == "multiple_of_base" or (measure in ("change_pct", "change_abs", "yoy_pct")):
-            if st.base is not None and measure != "yoy_pct" or (
-                    st.base is not None and measure == "yoy_pct"):
-                return st.base, "(base carried from the same sentence)"
+        if st.base is not None:
+            return st.base, "(base carried from the same sentence)"
         if measure == "change_abs" and ind is not None and ind.is_rate:
             return period.shifted_years(-1), "(previous period)"
         return None, None
@@ -771,14 +918,25 @@ class _Extractor:
         if pm.kind == "previous_period":
             return period.previous()
         if pm.period is not None:
-            if pm.period.grain == "year" and period.grain != "years" and \
-                    pm.period.end.year == period.end.year - 1:
+            if (
+                pm.period.grain == "year"
+                and period.grain != "years"
+                and pm.period.end.year == period.end.year - 1
+            ):
                 return period.shifted_years(-1)
             return pm.period
         return None
 
-    def _status(self, q: Quantity, fs: str, period: Period, frame: Frame, ind: Indicator | None,
-                window: str, target_period: bool) -> tuple[str, str | None]:
+    def _status(
+        self,
+        q: Quantity,
+        fs: str,
+        period: Period,
+        frame: Frame,
+        ind: Indicator | None,
+        window: str,
+        target_period: bool,
+    ) -> tuple[str, str | None]:
         m = TARGET_CUE.search(window)
         if m:
             return "target", m.group(0)
@@ -787,42 +945,53 @@ class _Extractor:
         if self._is_future(period):
             return "target", "(period after the document's date)"
         before = fs[: q.vstart]
-        est = None
-        for est in ESTIMATE_CUE.finditer(before):
-            pass
+        est = _last_match(ESTIMATE_CUE, before)
         if est is not None:
             return "estimate", est.group(0)
         pub = self.doc.published
         if pub and period.end >= pub:
-            if STOCK_NOW.search(window) or (ind and ind.code in PLANS) or re.search(
-                r"được\s+[\w\s]{0,40}giao", window
+            if (
+                STOCK_NOW.search(window)
+                or (ind and ind.code in PLANS)
+                or re.search(r"được\s+[\w\s]{0,40}giao", window)
             ):
                 return "actual", "(stock or assignment as of publication)"
             return "estimate", "(period not over at publication)"
         return "actual", None
 
     def _geo(self, window: str, fs: str, q: Quantity) -> tuple[str, str | None]:
-        m = None
-        for m in GEO_NATIONAL.finditer(window):
-            pass
-        if m is not None and not re.search(r"của\s+tỉnh|tỉnh\s+(?:đạt|tăng)", window[m.end():]):
+        m = _last_match(GEO_NATIONAL, window)
+        if m is not None and not re.search(r"của\s+tỉnh|tỉnh\s+(?:đạt|tăng)", window[m.end() :]):
             return "VN", m.group(0)
         provs = [pr for pr in provinces_in(window) if pr[2] != self.doc.geo]
-        if provs and not re.search(r"tỉnh\s*$", window[provs[-1][1]:]):
+        if provs and not re.search(r"tỉnh\s*$", window[provs[-1][1] :]):
             last = provs[-1]
-            between = window[last[1]:]
+            between = window[last[1] :]
             if len(between) < 60 and not re.search(r"[;.]", between):
-                return last[2], window[last[0]: last[1]]
+                return last[2], window[last[0] : last[1]]
         return self.doc.geo, None
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _last_match(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``rx`` in ``text``."""
+    last = None
+    for last in rx.finditer(text):  # noqa: B007
+        pass
+    return last
+
+
 def _merge_heading(base: Paragraph | None, cont: Paragraph) -> Paragraph:
     if base is None:
         return cont
-    merged = Paragraph(base.index, base.kind, base.lines + cont.lines,
-                       vtext=base.vtext + " " + cont.vtext, vmap=base.vmap + [base.vmap[-1]] + cont.vmap,
-                       heading_level=base.heading_level)
+    merged = Paragraph(
+        base.index,
+        base.kind,
+        base.lines + cont.lines,
+        vtext=base.vtext + " " + cont.vtext,
+        vmap=base.vmap + [base.vmap[-1]] + cont.vmap,
+        heading_level=base.heading_level,
+    )
     return merged
 
 
@@ -853,8 +1022,9 @@ def _outside_cues(window: str, offset: int, cues: list[CueMatch]) -> str:
     return "".join(chars)
 
 
-def _head_of_last_phrase(left: list[CueMatch], fs: str, start: int,
-                         cues: list[CueMatch]) -> CueMatch:
+def _head_of_last_phrase(
+    left: list[CueMatch], fs: str, start: int, cues: list[CueMatch]
+) -> CueMatch:
     """The first cue of the last noun phrase (phrases end at punctuation and verbs)."""
     plain = _outside_cues(fs[start:], start, cues)
 
@@ -873,9 +1043,7 @@ def _phrase_end(fs: str, pos: int, stop_at_verbs: bool = True) -> int:
 
 
 def _window_start(fs: str, q: Quantity, periods: list[PeriodMention]) -> int:
-    m = None
-    for m in re.finditer(r"[,;(]", fs[: q.vstart]):
-        pass
+    m = _last_match(re.compile(r"[,;(]"), fs[: q.vstart])
     return m.end() if m else 0
 
 
@@ -898,20 +1066,23 @@ def _is_value(q: Quantity, fs: str) -> bool:
     """A bare number (no unit, no fraction) is a value only after a verb of quantity."""
     if q.kind != "bare" or q.scale != 1.0 or q.denominator is not None or q.low is not None:
         return True
-    return bool(VALUE_VERB.search(fs[max(0, q.vstart - 12): q.vstart]))
+    return bool(VALUE_VERB.search(fs[max(0, q.vstart - 12) : q.vstart]))
 
 
 def _parenthetical_comparison(window: str) -> bool:
-    """"… cao hơn mức bình quân cả nước (9,53%)": the bracketed number is the compared
+    """ "… cao hơn mức bình quân cả nước (9,53%)": the bracketed number is the compared
     value, stated with the same measure as the number before it."""
-    return bool(re.search(r"(?:cao|thấp|nhiều|ít|lớn|nhỏ)\s+hơn[^,;()]*\(\s*$|so\s+với[^,;()]*\(\s*$",
-                          window))
+    return bool(
+        re.search(
+            r"(?:cao|thấp|nhiều|ít|lớn|nhỏ)\s+hơn[^,;()]*\(\s*$|so\s+với[^,;()]*\(\s*$", window
+        )
+    )
 
 
 def _clause_tail(window: str) -> str:
     """The part of ``window`` after its last clause punctuation."""
     cut = max(window.rfind(ch) for ch in ",;:(")
-    return window[cut + 1:] if cut >= 0 else window
+    return window[cut + 1 :] if cut >= 0 else window
 
 
 def _subjectless(window: str) -> bool:
@@ -920,8 +1091,12 @@ def _subjectless(window: str) -> bool:
 
 
 def _strip_periods(window: str) -> str:
-    return re.sub(r"(?:năm|quý|tháng)\s+[\divx/]+(?:\s*[-–]\s*\d{4})?|giai\s+đoạn\s+[\d\s\-–]+|"
-                  r"\d{4}", " ", window)
+    return re.sub(
+        r"(?:năm|quý|tháng)\s+[\divx/]+(?:\s*[-–]\s*\d{4})?|giai\s+đoạn\s+[\d\s\-–]+|"
+        r"\d{4}",
+        " ",
+        window,
+    )
 
 
 def _unit_and_factor(q: Quantity, ind: Indicator | None, measure: str) -> tuple[str, float]:

@@ -39,17 +39,17 @@ def is_item_start(s: str) -> bool:
     if not m:
         return False
     if m.group(0).strip() in "-–•+":
-        return is_upper_start(s[m.end():])
+        return is_upper_start(s[m.end() :])
     return True
 
 
 def is_upper_start(s: str) -> bool:
-    s = s.lstrip(" \t\"“(")
+    s = s.lstrip(' \t"“(')
     return bool(s) and s[0].isupper()
 
 
 def is_lower_start(s: str) -> bool:
-    s = s.lstrip(" \t\"“")
+    s = s.lstrip(' \t"“')
     return bool(s) and s[0].islower()
 
 
@@ -269,7 +269,10 @@ def _group(lines: list[Line], pdf_like: bool, width: int) -> list[Paragraph]:
             continue
         current_fn = None
         if current is not None and _joins(
-            current.lines[-1], ln, pdf_like, width,
+            current.lines[-1],
+            ln,
+            pdf_like,
+            width,
             bool(_NUMBERED_HEADING.match(current.lines[0].text)),
         ):
             current.lines.append(ln)
@@ -355,7 +358,7 @@ def split_sentences(vtext: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for m in _SENTENCE_END.finditer(vtext):
         end = m.end()
-        before = vtext[max(0, m.start() - 4): m.start() + 1]
+        before = vtext[max(0, m.start() - 4) : m.start() + 1]
         if any(before.endswith(a) for a in _ABBREVIATIONS):
             continue
         if vtext[start:end].strip():

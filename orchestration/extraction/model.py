@@ -10,9 +10,17 @@ from typing import Any
 from .periods import Period
 
 MEASURES = (
-    "level", "yoy_pct", "change_pct", "change_abs", "avg_annual_growth_pct",
-    "avg_annual_change_abs", "share_pct", "pct_of_plan", "multiple_of_base",
-    "contribution_pp", "rank",
+    "level",
+    "yoy_pct",
+    "change_pct",
+    "change_abs",
+    "avg_annual_growth_pct",
+    "avg_annual_change_abs",
+    "share_pct",
+    "pct_of_plan",
+    "multiple_of_base",
+    "contribution_pp",
+    "rank",
 )
 STATUSES = ("actual", "estimate", "target")
 QUALIFIERS = ("eq", "approx", "gt", "gte", "lt", "lte", "range")
@@ -47,10 +55,16 @@ class Observation:
 
     def observation_id(self, source_id: str, content_sha256: str) -> str:
         """Stable id: same document content, span, indicator and measure → same id."""
-        key = "|".join([
-            source_id, content_sha256, str(self.span_start), str(self.span_end),
-            self.indicator_code or "", self.measure,
-        ])
+        key = "|".join(
+            [
+                source_id,
+                content_sha256,
+                str(self.span_start),
+                str(self.span_end),
+                self.indicator_code or "",
+                self.measure,
+            ]
+        )
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
     def to_row(self, source_id: str, content_sha256: str, extractor_version: str) -> dict[str, Any]:

@@ -20,8 +20,17 @@ from babel.numbers import NumberFormatError, parse_decimal
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+"
 _NUM_RE = re.compile(rf"(?<![\w.,/+])(?:{NUM})")
 
-SCALES = {"nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "nghìn tỉ": 1e12, "ngàn tỉ": 1e12,
-          "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+SCALES = {
+    "nghìn tỷ": 1e12,
+    "ngàn tỷ": 1e12,
+    "nghìn tỉ": 1e12,
+    "ngàn tỉ": 1e12,
+    "nghìn": 1e3,
+    "ngàn": 1e3,
+    "triệu": 1e6,
+    "tỷ": 1e9,
+    "tỉ": 1e9,
+}
 _SCALE = r"(?:ngh[iì]n|ng[aà]n)\s+t[ỷỉ]|ngh[iì]n|ng[aà]n|triệu|t[ỷỉ]"
 
 # counted nouns -> unit code (longest alternatives first)
@@ -37,8 +46,11 @@ COUNT_NOUNS: list[tuple[str, str]] = [
     (r"xã\b", "COMMUNE"),
     (r"trường\b", "SCHOOL"),
     (r"căn(?:\s+hộ|\s+nhà)?", "DWELLING"),
-    (r"khu\s+và\s+cụm\s+công\s+nghiệp|khu,\s*cụm\s+công\s+nghiệp|khu\s+công\s+nghiệp|"
-     r"cụm\s+công\s+nghiệp|khu\b|cụm\b", "ZONE"),
+    (
+        r"khu\s+và\s+cụm\s+công\s+nghiệp|khu,\s*cụm\s+công\s+nghiệp|khu\s+công\s+nghiệp|"
+        r"cụm\s+công\s+nghiệp|khu\b|cụm\b",
+        "ZONE",
+    ),
     (r"lao\s+động|người\b|nhân\s+khẩu", "PERSON"),
     (r"tuổi", "YEAR"),
     (r"bác\s+sĩ|giường\s+bệnh|giường\b", "PER_10K"),
@@ -60,8 +72,11 @@ _PCT_RE = re.compile(r"\s?(?P<pct>%|phần\s+trăm)(?P<per>\s*/\s*năm)?", re.IG
 _PP_RE = re.compile(r"\s*(?P<pp>điểm\s+phần\s+trăm|điểm\s+%)", re.IGNORECASE)
 _TIMES_RE = re.compile(r"\s*(?P<times>lần)\b", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|đến|tới)\s*", re.IGNORECASE)
-_PER_POPULATION = re.compile(r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)"
-                             r"\s+dân", re.IGNORECASE)
+_PER_POPULATION = re.compile(
+    r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)"
+    r"\s+dân",
+    re.IGNORECASE,
+)
 
 # words right before a number that make it an identifier, not a quantity
 _ID_PREFIX = re.compile(
@@ -72,9 +87,7 @@ _ID_PREFIX = re.compile(
     r"\bcả|\bnhóm|\bgồm|\bcác|\bnhững|\bmô\s+hình|\bchính\s+quyền)\s*$",
     re.IGNORECASE,
 )
-_ID_SUFFIX = re.compile(
-    r"^(?:\s*(?:sao\b|giờ\b|h\b|:\d|phút|[/-]\s*[A-ZĐ]{2,}|\)\s+[A-ZĐ])|[A-Z])"
-)
+_ID_SUFFIX = re.compile(r"^(?:\s*(?:sao\b|giờ\b|h\b|:\d|phút|[/-]\s*[A-ZĐ]{2,}|\)\s+[A-ZĐ])|[A-Z])")
 _RANK_PREFIX = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s*$", re.IGNORECASE)
 _QUALIFIER_PREFIX: list[tuple[str, str]] = [
     (r"khoảng\s+trên", "gt"),
@@ -84,12 +97,16 @@ _QUALIFIER_PREFIX: list[tuple[str, str]] = [
     (r"≥|>=|⩾", "gte"),
     (r"≤|<=|⩽", "lte"),
     (r"khoảng|gần|xấp\s+xỉ|trên\s+dưới|chừng|xuýt\s+xoát", "approx"),
-    (r"(?<!cao\s)(?<!lớn\s)(?<!nhiều\s)(?<!thấp\s)(?<!ít\s)(?:trên|hơn|vượt|>)"
-     r"(?:\s+mức)?", "gt"),
+    (
+        r"(?<!cao\s)(?<!lớn\s)(?<!nhiều\s)(?<!thấp\s)(?<!ít\s)(?:trên|hơn|vượt|>)"
+        r"(?:\s+mức)?",
+        "gt",
+    ),
     (r"dưới(?:\s+mức)?|chưa\s+đến|chưa\s+tới|<", "lt"),
 ]
-_QUAL_RE = [(re.compile(rf"(?:^|\s|\()(?P<q>{p})\s*$", re.IGNORECASE), q)
-            for p, q in _QUALIFIER_PREFIX]
+_QUAL_RE = [
+    (re.compile(rf"(?:^|\s|\()(?P<q>{p})\s*$", re.IGNORECASE), q) for p, q in _QUALIFIER_PREFIX
+]
 _FROM_RE = re.compile(r"(?:^|\s)từ\s*$", re.IGNORECASE)
 _GTE_SUFFIX = re.compile(r"^\s*(?:%\s*)?trở\s+lên", re.IGNORECASE)
 _LTE_SUFFIX = re.compile(r"^\s*(?:%\s*)?trở\s+xuống", re.IGNORECASE)
@@ -140,7 +157,7 @@ def parse_number(s: str) -> float:
 
 
 def _qualifier_before(vtext: str, start: int) -> tuple[str, int]:
-    before = vtext[max(0, start - 40): start]
+    before = vtext[max(0, start - 40) : start]
     for rx, q in _QUAL_RE:
         m = rx.search(before)
         if m:
@@ -150,7 +167,7 @@ def _qualifier_before(vtext: str, start: int) -> tuple[str, int]:
 
 def _unit_after(vtext: str, pos: int) -> tuple[str, str | None, float, str, str | None, int]:
     """(kind, unit, scale, unit_text, per, end) of what follows a number at ``pos``."""
-    rest = vtext[pos: pos + 60]
+    rest = vtext[pos : pos + 60]
     m = _PCT_RE.match(rest)
     if m:
         per = "năm" if m.group("per") else None
@@ -172,10 +189,10 @@ def _unit_after(vtext: str, pos: int) -> tuple[str, str | None, float, str, str 
     if m:
         scale = SCALES.get(re.sub(r"\s+", " ", m.group("scale").lower()), 1.0)
         end = pos + m.end()
-        rest = vtext[end: end + 60]
+        rest = vtext[end : end + 60]
     m = _TIMES_RE.match(rest)
     if m:
-        return "times", "TIMES", scale, vtext[pos: end + m.end()].strip(), None, end + m.end()
+        return "times", "TIMES", scale, vtext[pos : end + m.end()].strip(), None, end + m.end()
     m = _NOUN_RE.match(rest)
     if m:
         noun = m.group("noun").lower()
@@ -204,18 +221,23 @@ def find_quantities(vtext: str) -> list[Quantity]:
         if tok.start() < used_until:
             continue
         start, end = tok.start(), tok.end()
-        before = vtext[max(0, start - 30): start]
-        after = vtext[end: end + 12]
+        before = vtext[max(0, start - 30) : start]
+        after = vtext[end : end + 12]
         # identifiers, dates, times, document numbers, list markers
-        if _ID_PREFIX.search(before) and not _PCT_RE.match(vtext[end: end + 3]) and not \
-                _RANK_PREFIX.search(before):
+        if (
+            _ID_PREFIX.search(before)
+            and not _PCT_RE.match(vtext[end : end + 3])
+            and not _RANK_PREFIX.search(before)
+        ):
             continue
         if _ID_SUFFIX.match(after):
             continue
         if re.match(r"^\s*/\s*\d+\s*/\s*\d", after) or re.search(r"\d/\s*$", before):
             continue  # a date d/m/y or the tail of one
-        if re.search(r"\(\s*$", before) and re.match(r"^\s*\)\s", after) and not re.match(
-            r"^\s*\)\s*(?:%|tỷ|triệu)", after
+        if (
+            re.search(r"\(\s*$", before)
+            and re.match(r"^\s*\)\s", after)
+            and not re.match(r"^\s*\)\s*(?:%|tỷ|triệu)", after)
         ):
             continue  # "(1) ..." list marker
         if _names_a_place(before, after):
@@ -250,20 +272,32 @@ def find_quantities(vtext: str) -> list[Quantity]:
                     value = (low + high) / 2
                     number_end = nxt.end()
                     i += 1
-                    fr = _FROM_RE.search(vtext[max(0, start - 6): start])
+                    fr = _FROM_RE.search(vtext[max(0, start - 6) : start])
                     if fr:
-                        qstart = start - (min(6, start) - fr.start())
+                        start - (min(6, start) - fr.start())
         if qualifier != "range":
-            if _GTE_SUFFIX.match(vtext[uend: uend + 20]) or _GTE_SUFFIX.match(vtext[end: end + 20]):
+            if _GTE_SUFFIX.match(vtext[uend : uend + 20]) or _GTE_SUFFIX.match(
+                vtext[end : end + 20]
+            ):
                 qualifier = "gte"
-            elif _LTE_SUFFIX.match(vtext[uend: uend + 20]):
+            elif _LTE_SUFFIX.match(vtext[uend : uend + 20]):
                 qualifier = "lte"
         if kind == "bare" and denominator is None and unit_text == "":
             uend = number_end
         q = Quantity(
-            vstart=start, vend=max(uend, number_end), text=vtext[start: max(uend, number_end)],
-            value=value, low=low, high=high, qualifier=qualifier, kind=kind, unit=unit,
-            scale=scale, unit_text=unit_text, per=per, denominator=denominator,
+            vstart=start,
+            vend=max(uend, number_end),
+            text=vtext[start : max(uend, number_end)],
+            value=value,
+            low=low,
+            high=high,
+            qualifier=qualifier,
+            kind=kind,
+            unit=unit,
+            scale=scale,
+            unit_text=unit_text,
+            per=per,
+            denominator=denominator,
             number_end=number_end,
         )
         if kind == "bare" and denominator is not None:

@@ -24,8 +24,20 @@ from dataclasses import dataclass
 from .periods import Period
 
 ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-                "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12}
+WORD_NUMBERS = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+}
 _NWORD = r"\d{1,2}|mười\s+một|mười\s+hai|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"
 YEAR = r"(?:19|20)\d{2}"
 _DM = r"(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(" + YEAR + r"))?"
@@ -68,12 +80,18 @@ _PATTERNS: list[tuple[str, str]] = [
     # flows up to a date
     ("to_date", rf"(?:tính\s+)?(?:đến|tới|từ\s+đầu\s+năm\s+đến)\s+(?:hết\s+)?ngày\s+{_DM}"),
     # year-to-month
-    ("ytm", rf"từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+"
-            rf"(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?"),
+    (
+        "ytm",
+        rf"từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+"
+        rf"(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
+    ),
     # year ranges
-    ("years", rf"(?:(?:giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ|kế\s+hoạch|chiến\s+lược)\s+)?"
-              rf"(?:(?:{_NWORD})\s+năm\s+)?(?:từ\s+(?:năm\s+)?)?({YEAR})\s*(?:-|–|—|đến|tới)\s*"
-              rf"(?:năm\s+)?({YEAR})"),
+    (
+        "years",
+        rf"(?:(?:giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ|kế\s+hoạch|chiến\s+lược)\s+)?"
+        rf"(?:(?:{_NWORD})\s+năm\s+)?(?:từ\s+(?:năm\s+)?)?({YEAR})\s*(?:-|–|—|đến|tới)\s*"
+        rf"(?:năm\s+)?({YEAR})",
+    ),
     # quarter
     ("quarter", rf"quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|năm|-)\s*({YEAR}))?(?![\w])"),
     # N months (first / last)
@@ -85,14 +103,20 @@ _PATTERNS: list[tuple[str, str]] = [
     ("same_period_last_year", r"cùng\s+kỳ(?:\s+năm\s+(?:trước|ngoái))?"),
     ("previous_year", r"năm\s+(?:trước|ngoái)"),
     ("previous_period", r"(?:giai\s+đoạn|nhiệm\s+kỳ|kỳ|thời\s+kỳ|chu\s+kỳ)\s+trước"),
-    ("n_years", rf"(?:trong\s+|sau\s+)?({_NWORD})\s+năm(?:\s+qua|\s+gần\s+đây|\s+tới)?(?!\s*(?:{YEAR}|\d))"),
+    (
+        "n_years",
+        rf"(?:trong\s+|sau\s+)?({_NWORD})\s+năm(?:\s+qua|\s+gần\s+đây|\s+tới)?(?!\s*(?:{YEAR}|\d))",
+    ),
     ("whole_period", r"cả\s+giai\s+đoạn|giai\s+đoạn\s+này|cả\s+nhiệm\s+kỳ|trong\s+nhiệm\s+kỳ"),
     ("term", r"nhiệm\s+kỳ(?!\s+(?:trước|\d))"),
     ("next_year", r"năm\s+(?:tới|sau)(?!\s+\d)"),
     ("now", r"đến\s+nay|hiện\s+nay|hiện\s+tại|hiện\s+có|tính\s+đến\s+thời\s+điểm\s+này"),
     # single years, with their modifiers
-    ("year", rf"(?:(đến|tới|hết|cuối|đến\s+hết|tính\s+đến|đến\s+cuối|vào)\s+)?(?:năm\s+)?({YEAR})"
-             rf"(?![\d/.,-]\d)(?!\s*(?:tỷ(?!\s+(?:lệ|trọng))|triệu|nghìn|ha\b|người|tấn))"),
+    (
+        "year",
+        rf"(?:(đến|tới|hết|cuối|đến\s+hết|tính\s+đến|đến\s+cuối|vào)\s+)?(?:năm\s+)?({YEAR})"
+        rf"(?![\d/.,-]\d)(?!\s*(?:tỷ(?!\s+(?:lệ|trọng))|triệu|nghìn|ha\b|người|tấn))",
+    ),
 ]
 _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _PATTERNS]
 
@@ -103,7 +127,7 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
     taken = [False] * len(text)
     for kind, rx in _COMPILED:
         for m in rx.finditer(text):
-            if any(taken[m.start(): m.end()]):
+            if any(taken[m.start() : m.end()]):
                 continue
             if m.start() > 0 and text[m.start() - 1].isalnum():
                 continue
@@ -152,7 +176,7 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         pm.period = Period.quarter(year, ROMAN_Q[g[0].lower()])
     elif kind == "months":
         n = _n(g[0])
-        if not 1 <= n <= 12 or re.search(r"người\s*$", m.string[max(0, m.start() - 8): m.start()]):
+        if not 1 <= n <= 12 or re.search(r"người\s*$", m.string[max(0, m.start() - 8) : m.start()]):
             return None
         year = int(g[2]) if g[2] else ctx
         if year is None:
@@ -175,8 +199,15 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
             return None
         pm.kind, pm.n = "n_years", n
         pm.horizon = "tới" in low
-    elif kind in ("same_period_last_year", "previous_year", "previous_period",
-                  "whole_period", "term", "next_year", "now"):
+    elif kind in (
+        "same_period_last_year",
+        "previous_year",
+        "previous_period",
+        "whole_period",
+        "term",
+        "next_year",
+        "now",
+    ):
         pm.kind = kind
     elif kind == "year":
         year = int(g[1])

@@ -150,7 +150,9 @@ class Period:
             return f"{MONTHS_EN[s.month]} {s.year}"
         if grain == "months":
             return f"{MONTHS_EN[s.month]}–{MONTHS_EN[e.month]} {s.year}"
-        return f"{s.day} {MONTHS_EN[s.month][:3]} {s.year} – {e.day} {MONTHS_EN[e.month][:3]} {e.year}"
+        return (
+            f"{s.day} {MONTHS_EN[s.month][:3]} {s.year} – {e.day} {MONTHS_EN[e.month][:3]} {e.year}"
+        )
 
     def previous(self) -> Period:
         """The period of the same length immediately before (base of "giai đoạn trước")."""
