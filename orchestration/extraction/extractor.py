@@ -172,6 +172,7 @@ def _document_context(layout: Layout, published: dt.date | None) -> DocContext:
     period: Period | None = None
     plan: Period | None = None
     lead = [p for p in layout.paragraphs if p.kind != "footnote"][:4]
+    from_heading = False
     for p in lead:
         for pm in find_periods(p.vtext, ctx_year):
             if pm.period is None or pm.horizon:
@@ -180,14 +181,17 @@ def _document_context(layout: Layout, published: dt.date | None) -> DocContext:
             if TARGET_CUE.search(before) or BASE_INTRO.search(before):
                 continue
             period = pm.period
+            from_heading = p.kind != "body"
             break
         if period:
             break
     if period and period.grain == "years":
         plan = period
+    # "now" for the document: its publication date, else the end of the period its title
+    # reports on (a body sentence's period may be one item of a list of years)
     if published:
         reference_end = published
-    elif period:
+    elif period and from_heading:
         reference_end = period.end
     else:
         reference_end = None
@@ -915,6 +919,10 @@ class _Extractor:
     def _base_of(self, pm: PeriodMention, period: Period) -> Period | None:
         if pm.kind in ("same_period_last_year", "previous_year"):
             return period.shifted_years(-1)
+        if pm.kind == "previous_month" and period.grain == "month":
+            return period.shifted_months(-1)
+        if pm.kind == "previous_quarter" and period.grain == "quarter":
+            return period.shifted_months(-3)
         if pm.kind == "previous_period":
             return period.previous()
         if pm.period is not None:
@@ -960,6 +968,8 @@ class _Extractor:
         return "actual", None
 
     def _geo(self, window: str, fs: str, q: Quantity) -> tuple[str, str | None]:
+        cut = max(window.rfind(";"), window.rfind(","))
+        window = window[cut + 1 :]
         m = _last_match(GEO_NATIONAL, window)
         if m is not None and not re.search(r"của\s+tỉnh|tỉnh\s+(?:đạt|tăng)", window[m.end() :]):
             return "VN", m.group(0)

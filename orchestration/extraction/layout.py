@@ -29,6 +29,10 @@ _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
 # A footnote marker: digits glued to a letter, '%' or a closing bracket, followed by
 # punctuation, a space or the line end (``6,79%1,`` ``cao2.`` ``trước28,``).
 _MARKER = re.compile(r"(?<=[^\W\d_%]|[%)”\"])(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+# a line ending with a verb or bound that announces a number continues on the next line
+_LEADS_TO_NUMBER = re.compile(
+    r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
+)
 _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[A-ZĐÀ-ỸÂÊÔƠƯĂ\d]))")
 
@@ -170,7 +174,7 @@ def analyse(text: str) -> Layout:
     """Split ``text`` into paragraphs (body, heading, footnote) and sentences."""
     lines = _split_lines(text)
     pdf_like = _looks_pdf(lines)
-    markers, bodies = _find_markers(text, lines) if pdf_like else ({}, {})
+    markers, bodies = _find_markers(text, lines)
     blanked = []
     for n, off in markers.items():
         blanked.append((off, off + len(str(n))))
@@ -241,7 +245,11 @@ def _joins(prev: Line, nxt: Line, pdf_like: bool, width: int, first_is_heading: 
         return True
     nstrip = nxt.text.lstrip()
     if nstrip[:1].isdigit() or nstrip[:1] in "(%-–":
-        return pdf_like or prev.text.rstrip().endswith(("-", "–", ","))
+        return (
+            pdf_like
+            or prev.text.rstrip().endswith(("-", "–", ","))
+            or bool(_LEADS_TO_NUMBER.search(prev.text))
+        )
     if prev.text.rstrip().endswith((",", ";", "-", "–")):
         return True
     if pdf_like and width and len(prev.text.rstrip()) >= 0.8 * width:

@@ -102,6 +102,8 @@ _PATTERNS: list[tuple[str, str]] = [
     # relative
     ("same_period_last_year", r"cùng\s+kỳ(?:\s+năm\s+(?:trước|ngoái))?"),
     ("previous_year", r"năm\s+(?:trước|ngoái)"),
+    ("previous_month", r"tháng\s+trước"),
+    ("previous_quarter", r"quý\s+trước"),
     ("previous_period", r"(?:giai\s+đoạn|nhiệm\s+kỳ|kỳ|thời\s+kỳ|chu\s+kỳ)\s+trước"),
     (
         "n_years",
@@ -203,6 +205,8 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         "same_period_last_year",
         "previous_year",
         "previous_period",
+        "previous_month",
+        "previous_quarter",
         "whole_period",
         "term",
         "next_year",

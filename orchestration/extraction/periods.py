@@ -161,6 +161,16 @@ class Period:
             return Period.years(self.start.year - n, self.start.year - 1)
         return self.shifted_years(-1)
 
+    def shifted_months(self, months: int) -> Period:
+        """The interval of the same number of whole months, ``months`` months later."""
+
+        def shift(d: dt.date, n: int) -> tuple[int, int]:
+            k = d.year * 12 + d.month - 1 + n
+            return k // 12, k % 12 + 1
+
+        (y1, m1), (y2, m2) = shift(self.start, months), shift(self.end, months)
+        return Period(dt.date(y1, m1, 1), month_end(y2, m2))
+
     def shifted_years(self, years: int) -> Period:
         """The same calendar interval ``years`` years later (earlier when negative)."""
         end = self.end
