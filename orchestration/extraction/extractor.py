@@ -38,6 +38,7 @@ from .lexicon import (
     GEO_NATIONAL,
     PLANS,
     STOCKS,
+    SUBSET_RE,
     Indicator,
     catalogue,
     fold,
@@ -483,7 +484,7 @@ class _Extractor:
                 return codes, "carried from the previous number", None
         # 4. what the counted noun implies
         if q.kind == "count":
-            code = self._from_count_noun(q, fs, window, cues)
+            code = self._from_count_noun_checked(q, fs, window, cues)
             if code:
                 return [code], "counted noun", q.unit_text
         # 5. a footnote takes the indicator of the sentence carrying its marker
@@ -507,6 +508,14 @@ class _Extractor:
             if codes:
                 return codes[:1], "continues the previous sentence", None
         return [], "no indicator cue", None
+
+    def _from_count_noun_checked(
+        self, q: Quantity, fs: str, window: str, cues: list[CueMatch]
+    ) -> str | None:
+        """Like :meth:`_from_count_noun`, but a qualified subset names no indicator."""
+        if SUBSET_RE.search(_clause_tail(window)):
+            return None
+        return self._from_count_noun(q, fs, window, cues)
 
     def _from_count_noun(
         self, q: Quantity, fs: str, window: str, cues: list[CueMatch]
@@ -919,6 +928,8 @@ class _Extractor:
     def _base_of(self, pm: PeriodMention, period: Period) -> Period | None:
         if pm.kind in ("same_period_last_year", "previous_year"):
             return period.shifted_years(-1)
+        if pm.kind == "start_of_year":
+            return Period.year(period.start.year - 1)
         if pm.kind == "previous_month" and period.grain == "month":
             return period.shifted_months(-1)
         if pm.kind == "previous_quarter" and period.grain == "quarter":

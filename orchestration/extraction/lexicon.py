@@ -89,6 +89,9 @@ def _c(code: str, pattern: str, requires: str | None = None, excludes: str | Non
     )
 
 
+# words that narrow an indicator to a part of it ("khách quốc tế" is not all tourists)
+SUBSET = r"quốc\s+tế|nội\s+địa|trong\s+nước|nước\s+ngoài|ngoại\s+tỉnh"
+SUBSET_RE = re.compile(rf"(?<!\w)(?:{SUBSET})(?!\w)")
 W = r"(?:\s+|\s*[,-]\s*|\s+và\s+)"  # separators inside sector names
 AGRI = (
     rf"nông{W}lâm(?:{W}nghiệp)?(?:{W}(?:và\s+)?(?:thủy|ngư)\s*(?:sản|nghiệp))?|nông{W}lâm{W}ngư"
@@ -196,7 +199,8 @@ CUES: list[Cue] = [
     # --- tourism ------------------------------------------------------------------------------
     _c(
         "tourists",
-        r"(?:tổng\s+)?(?:lượng|lượt)\s+khách(?:\s+du\s+lịch)?|khách\s+du\s+lịch|du\s+khách",
+        r"(?:(?:tổng\s+)?(?:lượng|lượt)\s+khách(?:\s+du\s+lịch)?|khách\s+du\s+lịch|du\s+khách)"
+        rf"(?!\s+(?:{SUBSET}))",
     ),
     _c(
         "tourism_revenue",

@@ -103,6 +103,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("same_period_last_year", r"cùng\s+kỳ(?:\s+năm\s+(?:trước|ngoái))?"),
     ("previous_year", r"năm\s+(?:trước|ngoái)"),
     ("previous_month", r"tháng\s+trước"),
+    ("start_of_year", r"(?<=với\s)(?:thời\s+điểm\s+)?đầu\s+năm"),
     ("previous_quarter", r"quý\s+trước"),
     ("previous_period", r"(?:giai\s+đoạn|nhiệm\s+kỳ|kỳ|thời\s+kỳ|chu\s+kỳ)\s+trước"),
     (
@@ -207,6 +208,7 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         "previous_period",
         "previous_month",
         "previous_quarter",
+        "start_of_year",
         "whole_period",
         "term",
         "next_year",
