@@ -465,7 +465,7 @@ class _Extractor:
         right = [
             c
             for c in cues
-            if c.start >= q.number_end and c.start < right_end and self._compatible(q, c.code)
+            if c.start >= q.number_end and c.start <= right_end and self._compatible(q, c.code)
         ]
         if q.is_pct and PLAN_AFTER.match(fs[q.vend :]):
             right = []

@@ -154,12 +154,9 @@ def _find_markers(text: str, lines: list[Line]) -> tuple[dict[int, int], dict[in
             candidates.append((ln.start + mk.start("n"), int(mk.group("n"))))
     markers: dict[int, int] = {}
     bodies: dict[int, int] = {}
-    expected = 1
-    line_of = {}
-    for ln in lines:
-        line_of[ln.index] = ln
+    expected: int | None = None  # an excerpt may start at any footnote number
     for offset, n in candidates:
-        if n < expected or n > expected + 3:
+        if expected is not None and not expected <= n <= expected + 3:
             continue
         later = [i for i in starts.get(n, []) if lines[i].start > offset]
         if not later:

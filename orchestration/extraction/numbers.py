@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from babel.numbers import NumberFormatError, parse_decimal
 
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+"
-_NUM_RE = re.compile(rf"(?<![\w.,/+])(?:{NUM})")
+_NUM_RE = re.compile(rf"(?<![\w.,/+:])(?:{NUM})")
 
 SCALES = {
     "nghìn tỷ": 1e12,
@@ -229,6 +229,10 @@ def find_quantities(vtext: str) -> list[Quantity]:
             and not _PCT_RE.match(vtext[end : end + 3])
             and not _RANK_PREFIX.search(before)
         ):
+            # an identifier; a range of identifiers ("mốc 1119 - 1120") goes with it
+            sep = _RANGE_SEP.match(vtext, end)
+            if sep and i < len(tokens) and tokens[i].start() == sep.end():
+                used_until = tokens[i].end()
             continue
         if _ID_SUFFIX.match(after):
             continue

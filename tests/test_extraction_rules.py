@@ -1,0 +1,254 @@
+"""Extraction rules on sentences written for these tests (not taken from the seeds).
+
+Each test states one rule of Vietnamese statistical prose from issue 3 / the observation
+contract and checks every field it decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from orchestration.extraction import Observation, extract_observations
+
+
+def extract(text: str, published: dt.date | None = None) -> list[Observation]:
+    obs = extract_observations(text, published_date=published)
+    for o in obs:  # spans always point into the text, at the number as written
+        assert text[o.span_start:o.span_end] == o.mention
+        assert any(ch.isdigit() for ch in o.mention)
+    return obs
+
+
+def by_mention(obs: list[Observation], mention: str, code: str | None = None) -> Observation:
+    found = [o for o in obs if o.mention.startswith(mention)
+             and (code is None or o.indicator_code == code)]
+    assert len(found) == 1, [(o.mention, o.indicator_code) for o in obs]
+    return found[0]
+
+
+def fields(o: Observation) -> tuple:
+    return (o.indicator_code, o.measure, o.period.code, o.status, o.value, o.unit, o.geo_code)
+
+
+MONTHLY = (
+    "Tình hình kinh tế - xã hội tháng 02/2023 tỉnh Cao Bằng\n\n"
+    "Chỉ số giá tiêu dùng (CPI) tháng 02/2023 tăng 0,52% so với tháng trước và tăng 4,1% so "
+    "với cùng kỳ năm trước. Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng tháng 02 "
+    "ước đạt 1.250,5 tỷ đồng, tăng 12,3% so với cùng kỳ. Trong tháng, toàn tỉnh Cao Bằng có 35 "
+    "doanh nghiệp thành lập mới với tổng vốn đăng ký 210 tỷ đồng."
+)
+
+
+def test_monthly_report_of_another_province() -> None:
+    obs = extract(MONTHLY, dt.date(2023, 3, 5))
+    cpi_m = by_mention(obs, "0,52%")
+    assert fields(cpi_m) == ("cpi", "change_pct", "2023-02", "actual", 0.52, "PCT", "VN-04")
+    assert cpi_m.base_period is not None and cpi_m.base_period.code == "2023-01"
+    assert fields(by_mention(obs, "4,1%"))[:3] == ("cpi", "yoy_pct", "2023-02")
+    retail = by_mention(obs, "1.250,5")
+    assert fields(retail) == ("retail_sales", "level", "2023-02", "estimate", 1250.5, "VND_BN",
+                              "VN-04")
+    assert by_mention(obs, "12,3%").status == "estimate"  # "ước" earlier in the sentence
+    assert by_mention(obs, "35 doanh").indicator_code == "new_enterprises"
+    assert by_mention(obs, "210").indicator_code == "new_enterprises_capital"
+
+
+def test_breakdown_after_trong_do_takes_sector_indicators_and_the_estimate() -> None:
+    text = ("Tổng sản phẩm trên địa bàn (GRDP) 9 tháng năm 2024 ước tăng 6,5% so với cùng kỳ; "
+            "trong đó khu vực nông, lâm nghiệp và thủy sản tăng 3,2%, khu vực công nghiệp và "
+            "xây dựng tăng 9,1%, khu vực dịch vụ tăng 6,0%. Kim ngạch xuất khẩu đạt 2,18 tỉ USD, "
+            "giảm 3,5%.")
+    obs = extract(text, dt.date(2024, 10, 2))
+    expected = {"6,5%": "grdp", "3,2%": "grdp_agriculture", "9,1%": "grdp_industry_construction",
+                "6,0%": "grdp_services"}
+    for mention, code in expected.items():
+        o = by_mention(obs, mention)
+        assert (o.indicator_code, o.measure, o.period.code, o.status) == (
+            code, "yoy_pct", "2024-01/2024-09", "estimate")
+    export = by_mention(obs, "2,18")
+    assert fields(export) == ("export_turnover", "level", "2024-01/2024-09", "actual", 2180.0,
+                              "USD_MN", "VN-09")
+    assert by_mention(obs, "3,5%").value == -3.5  # decreases are negative
+
+
+def test_holiday_week_period_and_tourism_revenue() -> None:
+    text = ("Trong dịp Tết Nguyên đán, từ ngày 8/2 đến ngày 14/2/2024, toàn tỉnh đón khoảng 150 "
+            "nghìn lượt khách du lịch, tăng 20% so với cùng kỳ; doanh thu du lịch ước đạt 180 "
+            "tỷ đồng.")
+    obs = extract(text, dt.date(2024, 2, 16))
+    tourists = by_mention(obs, "150")
+    assert fields(tourists) == ("tourists", "level", "2024-02-08/2024-02-14", "actual", 150000.0,
+                                "VISIT", "VN-09")
+    assert tourists.qualifier == "approx"
+    assert by_mention(obs, "180").indicator_code == "tourism_revenue"
+
+
+def test_per_year_list_and_national_comparison() -> None:
+    text = ("Tốc độ tăng trưởng kinh tế năm 2021 đạt 2,5%, năm 2022 đạt 7,8%, năm 2023 đạt 6,2%, "
+            "cao hơn mức tăng chung của cả nước (5,05%).")
+    obs = extract(text)
+    assert [(o.period.code, o.value, o.geo_code) for o in obs] == [
+        ("2021", 2.5, "VN-09"), ("2022", 7.8, "VN-09"), ("2023", 6.2, "VN-09"),
+        ("2023", 5.05, "VN")]
+    assert {(o.indicator_code, o.measure, o.status) for o in obs} == {
+        ("grdp", "yoy_pct", "actual")}
+
+
+def test_targets_with_horizon_and_bounds() -> None:
+    text = ("Phấn đấu đến năm 2030, tỷ lệ đô thị hóa đạt 40%; thu nhập bình quân đầu người đạt 120 "
+            "triệu đồng/năm; tỷ lệ che phủ rừng đạt từ 65% trở lên.")
+    obs = extract(text, dt.date(2025, 9, 1))
+    assert fields(by_mention(obs, "40%")) == ("urbanisation_rate", "level", "2030", "target", 40.0,
+                                              "PCT", "VN-09")
+    assert by_mention(obs, "120").indicator_code == "income_per_capita"
+    forest = by_mention(obs, "65%")
+    assert (forest.qualifier, forest.value_low, forest.value_high) == ("gte", 65.0, None)
+
+
+def test_period_after_publication_is_a_target_and_running_period_an_estimate() -> None:
+    text = ("Năm 2025, thu ngân sách nhà nước đạt 18.000 tỷ đồng. Năm 2026, tốc độ tăng trưởng "
+            "kinh tế đạt 10 - 11%.")
+    obs = extract(text, dt.date(2025, 12, 11))
+    assert by_mention(obs, "18.000").status == "estimate"  # 2025 not over on 11 December
+    growth = by_mention(obs, "10 - 11%")
+    assert (growth.status, growth.qualifier, growth.value_low, growth.value_high, growth.value) == (
+        "target", "range", 10.0, 11.0, 10.5)
+    # without a publication date, only the words decide
+    assert by_mention(extract(text), "18.000").status == "actual"
+
+
+def test_stocks_take_the_year_they_are_measured_at() -> None:
+    text = ("Hết năm 2024, toàn tỉnh có 4.200 doanh nghiệp đang hoạt động. Lũy kế đến nay có 28 dự "
+            "án có vốn đầu tư nước ngoài còn hiệu lực với tổng vốn đăng ký 350 triệu USD.")
+    obs = extract(text, dt.date(2025, 3, 1))
+    assert fields(by_mention(obs, "4.200")) == ("enterprises_total", "level", "2024", "actual",
+                                                4200.0, "ENTERPRISE", "VN-09")
+    assert by_mention(obs, "28").indicator_code == "fdi_projects"
+    assert by_mention(obs, "350").indicator_code == "fdi_capital"
+
+
+def test_rate_indicators_change_in_percentage_points() -> None:
+    text = ("Năm 2024, số vụ tai nạn giao thông giảm 12,5% so với cùng kỳ; tỷ lệ hộ nghèo giảm còn "
+            "8,5%, giảm 2,1% so với năm 2023.")
+    obs = extract(text, dt.date(2025, 1, 10))
+    assert fields(by_mention(obs, "12,5%")) == ("traffic_accidents", "yoy_pct", "2024", "actual",
+                                                -12.5, "PCT", "VN-09")
+    assert fields(by_mention(obs, "8,5%")) == ("poverty_rate", "level", "2024", "actual", 8.5,
+                                               "PCT", "VN-09")
+    pp = by_mention(obs, "2,1%")
+    assert (pp.measure, pp.value, pp.unit, pp.base_period.code) == (
+        "change_abs", -2.1, "PP", "2023")
+
+
+def test_one_number_for_two_indicators() -> None:
+    text = "Năm 2026 phấn đấu giảm tối thiểu 5% tai nạn giao thông và tội phạm."
+    obs = extract(text, dt.date(2025, 12, 11))
+    assert {o.indicator_code for o in obs} == {"traffic_accidents", "crimes"}
+    for o in obs:
+        assert (o.measure, o.value, o.qualifier, o.value_high, o.status) == (
+            "yoy_pct", -5.0, "lte", -5.0, "target")
+
+
+def test_measures_from_their_cues() -> None:
+    text = ("Năm 2025, ngành dịch vụ chiếm 47,2% GRDP; tổng thu ngân sách đạt 9.500 tỷ đồng, bằng "
+            "85,2% dự toán, gấp 2,4 lần năm 2020; khu vực công nghiệp và xây dựng đóng góp 2,8 "
+            "điểm phần trăm vào mức tăng chung; tỉnh xếp thứ 11/34 về tăng trưởng kinh tế.")
+    obs = extract(text)
+    assert by_mention(obs, "47,2%").measure == "share_pct"
+    assert by_mention(obs, "85,2%").measure == "pct_of_plan"
+    times = by_mention(obs, "2,4 lần")
+    assert (times.measure, times.unit, times.base_period.code) == ("multiple_of_base", "TIMES",
+                                                                   "2020")
+    assert by_mention(obs, "2,8").measure == "contribution_pp"
+    rank = by_mention(obs, "11/34")
+    assert (rank.measure, rank.value, rank.unit) == ("rank", 11.0, "RANK")
+
+
+def test_average_growth_over_a_plan_period_and_its_base() -> None:
+    text = ("Giai đoạn 2021 - 2025, tổng thu ngân sách ước đạt 54.000 tỷ đồng, tăng 72,8% so với "
+            "giai đoạn trước, trong đó thu nội địa bình quân hằng năm tăng 6,2%.")
+    obs = extract(text)
+    change = by_mention(obs, "72,8%")
+    assert (change.measure, change.period.code, change.base_period.code) == (
+        "change_pct", "2021/2025", "2016/2020")
+    avg = by_mention(obs, "6,2%")
+    assert (avg.indicator_code, avg.measure, avg.period.code, avg.status) == (
+        "budget_revenue_domestic", "avg_annual_growth_pct", "2021/2025", "estimate")
+
+
+def test_unit_conversion_to_the_indicator_unit() -> None:
+    text = ("Quý I/2025, thu nội địa đạt 890.000 triệu đồng; kim ngạch xuất nhập khẩu đạt 17,85 tỷ "
+            "USD; dân số đạt 85,1 ngàn người; GRDP bình quân đầu người đạt 71 triệu đồng.")
+    obs = extract(text)
+    assert by_mention(obs, "890.000").value == pytest.approx(890)
+    assert by_mention(obs, "17,85").value == pytest.approx(17850)
+    assert by_mention(obs, "85,1").value == pytest.approx(85100)
+    per_capita = by_mention(obs, "71")
+    assert (per_capita.indicator_code, per_capita.value, per_capita.unit) == (
+        "grdp_per_capita", 71.0, "VND_MN")
+
+
+def test_not_observations() -> None:
+    text = ("Theo Nghị quyết số 12/NQ-HĐND ngày 10/12/2024 tại kỳ họp thứ 20, tuyến Quốc lộ 1A "
+            "đoạn Km 15+200 đến mốc 1116 thuộc cụm Hồ Sơn 1 được triển khai theo Điều 3.\n\n"
+            "(2) Trang 5")
+    assert [o for o in extract(text) if o.indicator_code] == []
+
+
+def test_qualified_subset_is_not_the_indicator() -> None:
+    text = ("Năm 2024, lượng khách quốc tế đạt 45.000 lượt; tổng lượt khách du lịch đạt 3,9 "
+            "triệu lượt.")
+    obs = extract(text)
+    assert by_mention(obs, "45.000").indicator_code is None
+    assert by_mention(obs, "3,9").indicator_code == "tourists"
+
+
+FOOTNOTED = (
+    "Tổng kim ngạch xuất nhập khẩu hàng hóa giai đoạn 2021 - 2025 ước đạt 264,6 tỷ USD13, \n\n"
+    "tổng kim ngạch xuất nhập khẩu mở tờ khai tại Hải quan tỉnh ước đạt trên 24,2 tỷ USD. Các \n\n"
+    "hoạt động xúc tiến thương mại được tổ chức thường xuyên, hiệu quả, thu hút nhiều doanh \n\n"
+    "nghiệp trong và ngoài nước tham gia, mở rộng thị trường xuất khẩu của tỉnh trong giai \n\n"
+    "                                          \n"
+    "13 Trong đó năm 2021 đạt 30,6 tỷ USD; năm 2022 đạt 25,5 tỷ USD; năm 2023 đạt 51,9 tỷ USD; \n\n"
+    "năm 2024 đạt 68.58 tỷ USD; năm 2025 ước đạt 88 tỷ USD. \n"
+    " đoạn vừa qua, tạo động lực cho phát triển kinh tế cửa khẩu của tỉnh Lạng Sơn. \n"
+)
+
+
+def test_footnote_takes_the_indicator_of_the_sentence_carrying_its_marker() -> None:
+    obs = extract(FOOTNOTED)
+    total = by_mention(obs, "264,6")
+    assert (total.indicator_code, total.period.code, total.status) == (
+        "trade_turnover", "2021/2025", "estimate")
+    assert by_mention(obs, "24,2").indicator_code == "trade_turnover_declared"
+    yearly = [by_mention(obs, m) for m in ("30,6", "25,5", "51,9", "68.58", "88")]
+    assert [o.indicator_code for o in yearly] == ["trade_turnover"] * 5
+    assert [o.period.code for o in yearly] == ["2021", "2022", "2023", "2024", "2025"]
+    assert [o.status for o in yearly] == ["actual"] * 4 + ["estimate"]
+    assert by_mention(obs, "68.58").value == pytest.approx(68580)  # English decimal point
+
+
+def test_no_break_space_before_a_number() -> None:
+    text = "Quý I/2025, tổng thu ngân sách ước đạt\u00a02.700 tỷ đồng, tăng 24,8%."
+    obs = extract(text)
+    assert [(o.indicator_code, o.value) for o in obs] == [("budget_revenue", 2700.0),
+                                                          ("budget_revenue", 24.8)]
+
+
+def test_evidence_explains_every_field() -> None:
+    o = by_mention(extract(MONTHLY, dt.date(2023, 3, 5)), "1.250,5")
+    ev = o.evidence
+    assert ev["indicator_cue"].startswith("tổng mức bán lẻ")
+    assert ev["indicator_rule"] == "cue before the number"
+    assert ev["period_cue"] == "tháng 02"
+    assert ev["status_cue"] == "ước đạt"
+    row = o.to_row("doc.txt", "0" * 64, "test")
+    assert row["indicator_cue"] == ev["indicator_cue"] and '"status_cue"' in row["evidence"]
+
+
+def test_observation_ids_are_stable() -> None:
+    a = [o.observation_id("doc.txt", "abc") for o in extract(MONTHLY, dt.date(2023, 3, 5))]
+    b = [o.observation_id("doc.txt", "abc") for o in extract(MONTHLY, dt.date(2023, 3, 5))]
+    assert a == b and len(set(a)) == len(a)
