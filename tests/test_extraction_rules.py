@@ -252,3 +252,25 @@ def test_observation_ids_are_stable() -> None:
     a = [o.observation_id("doc.txt", "abc") for o in extract(MONTHLY, dt.date(2023, 3, 5))]
     b = [o.observation_id("doc.txt", "abc") for o in extract(MONTHLY, dt.date(2023, 3, 5))]
     assert a == b and len(set(a)) == len(a)
+
+
+def test_article_about_another_province_with_counts_and_shares() -> None:
+    text = (
+        "Bắc Giang: Tăng trưởng kinh tế quý III/2024 đạt 13,68%\n\n"
+        "Theo Cục Thống kê, tăng trưởng kinh tế (GRDP) quý III/2024 của tỉnh Bắc Giang ước đạt "
+        "13,68%, đứng thứ 2 cả nước.\n\n"
+        "Quý III/2024, tỉnh đã thu hút 52 dự án FDI với tổng vốn 1,5 tỷ USD. Có 120 xã đạt "
+        "chuẩn nông thôn mới, chiếm 62,8% tổng số xã."
+    )
+    obs = extract(text, dt.date(2024, 10, 8))
+    assert {o.geo_code for o in obs} == {"VN-54"}
+    rank = by_mention(obs, "2")
+    assert (rank.indicator_code, rank.measure, rank.value) == ("grdp", "rank", 2.0)
+    assert by_mention(obs, "52").indicator_code == "fdi_projects"  # the count's own phrase
+    capital = by_mention(obs, "1,5")
+    assert (capital.indicator_code, capital.value, capital.unit) == ("fdi_capital", 1500.0,
+                                                                    "USD_MN")
+    assert by_mention(obs, "120").indicator_code == "new_rural_communes"
+    share = by_mention(obs, "62,8%")  # a count's share of the total is its rate indicator
+    assert (share.indicator_code, share.measure, share.value) == (
+        "new_rural_communes_share", "level", 62.8)

@@ -418,6 +418,10 @@ class _Extractor:
         out = []
         for code in codes:
             ind = self.catalogue.get(code) if code else None
+            twin = self.catalogue.get(f"{code}_share") if code else None
+            if twin is not None and q.is_pct and SHARE_VERB.search(_clause_tail(window)):
+                ind = twin  # "120 xã …, chiếm 62,8% tổng số xã": the rate indicator itself
+                ev["indicator_rule"] = f"share of {code}: its rate indicator"
             obs = self._build(
                 p, a, s, fs, q, prev_end, periods, frame, st, ind, dict(ev), plain_window
             )
@@ -442,6 +446,16 @@ class _Extractor:
         window: str,
         next_start: int,
     ) -> tuple[list[str], str, str | None]:
+        # 0. a count's own noun phrase ("52 dự án FDI", "106/175 xã đạt chuẩn nông thôn mới")
+        if q.kind == "count":
+            own_end = min(_phrase_end(fs, q.vend), next_start, q.vend + 25)
+            own = [
+                c
+                for c in cues
+                if q.number_end <= c.start <= own_end and self._compatible(q, c.code)
+            ]
+            if own:
+                return [own[0].code], "the counted noun's own phrase", own[0].text
         # 1. the last noun phrase before the number that names an indicator
         left = [
             c
@@ -450,15 +464,12 @@ class _Extractor:
         ]
         if left:
             chosen = _head_of_last_phrase(left, fs, prev_end, cues)
-            code = chosen.code
-            if CAPITAL_CUE.fullmatch(chosen.text.strip()) and code in CAPITAL_OF.values():
-                pass
-            return [code], "cue before the number", chosen.text
+            return [chosen.code], "cue before the number", chosen.text
         # 1b. generic capital words: the capital of the last counted thing
         capital = CAPITAL_CUE.search(window)
         if capital and q.kind == "money":
             for prev in st.last_indicators:
-                if prev in CAPITAL_OF:
+                if prev in CAPITAL_OF and self._compatible(q, CAPITAL_OF[prev]):
                     return [CAPITAL_OF[prev]], "capital of the preceding count", capital.group(0)
         # 2. the noun phrase right after the number ("2% hộ nghèo", "180 doanh nghiệp mới")
         right_end = min(_phrase_end(fs, q.vend), next_start)
@@ -1080,7 +1091,10 @@ def _inside_closed_brackets(fs: str, start: int, until: int) -> bool:
     return False
 
 
-VALUE_VERB = re.compile(r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:)\s*$")
+VALUE_VERB = re.compile(
+    r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|xếp\s+thứ|đứng\s+thứ|"
+    r"xếp\s+hạng)\s*$"
+)
 
 
 def _is_value(q: Quantity, fs: str) -> bool:
