@@ -1,0 +1,145 @@
+"""Resources: the warehouse (copy-on-write writer + read-only readers) and dbt.
+
+Paths are resolved when a resource is *used*, not when the module is imported, so that
+``RAW_DIR`` / ``WAREHOUSE_PATH`` set after import (tests, the CLI, ``make``) are honoured
+by every entry point alike (see :mod:`orchestration.settings`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource, DbtProject
+from pydantic import Field
+
+from orchestration import settings
+from orchestration.warehouse.store import Warehouse
+
+# --------------------------------------------------------------------------------- dbt
+
+#: The dbt project; its profiles.yml lives beside dbt_project.yml.
+dbt_project = DbtProject(
+    project_dir=settings.DBT_PROJECT_DIR,
+    profiles_dir=settings.DBT_PROJECT_DIR,
+)
+
+
+def _dbt_executable() -> str:
+    """The ``dbt`` of this environment (works without an activated venv)."""
+    for candidate in (Path(sys.prefix) / "bin" / "dbt", Path(sys.executable).with_name("dbt")):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
+
+
+def _put_dbt_on_path() -> None:
+    """dagster-dbt's manifest preparer (``prepare_if_dev`` under ``dagster dev``) runs plain
+    ``dbt``: make the environment's bin folder findable when the venv is not activated."""
+    found = Path(_dbt_executable())
+    if shutil.which("dbt") is None and found.is_absolute() and found.exists():
+        os.environ["PATH"] = str(found.parent) + os.pathsep + os.environ.get("PATH", "")
+
+
+_put_dbt_on_path()
+
+
+def prepare_dbt_manifest() -> Path:
+    """Make sure ``dbt_project/target/manifest.json`` exists and return its path.
+
+    Under ``dagster dev`` the manifest is re-parsed at every load (``prepare_if_dev``).
+    Elsewhere (``make run`` runs ``dbt parse`` first, tests have a session fixture) an
+    existing manifest is used as is; a fresh clone without one gets it parsed here once,
+    so ``python -m orchestration refresh`` works on its own.
+    """
+    dbt_project.prepare_if_dev()
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path
+
+
+def make_dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())
+
+
+# --------------------------------------------------------------------------- warehouse
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse: copy-on-write builds for writers, read-only connections for
+    readers. Nothing ever opens a write connection on the published file."""
+
+    path: str | None = Field(
+        default=None,
+        description=(
+            "Published warehouse file. Empty: settings.warehouse_path() (WAREHOUSE_PATH or "
+            "<project>/warehouse/provstats.duckdb), resolved at run time."
+        ),
+    )
+    lock_timeout_s: float = Field(
+        default=900.0,
+        description="How long a writer waits for another writer to finish before failing.",
+    )
+
+    @property
+    def store(self) -> Warehouse:
+        return Warehouse(self.path or settings.warehouse_path(), self.lock_timeout_s)
+
+    @property
+    def published_path(self) -> Path:
+        return self.store.path
+
+    def staged_build(self, label: str) -> contextlib.AbstractContextManager[Path]:
+        """Private copy of the warehouse, published atomically if the block succeeds."""
+        return self.store.staged_build(label)
+
+    def connect_read_only(self) -> duckdb.DuckDBPyConnection:
+        """Read-only connection to the published file (raises if it was never built)."""
+        return self.store.connect_read_only()
+
+    @contextlib.contextmanager
+    def read_only(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """Read-only connection to the published file, or None if it does not exist yet.
+
+        The connection is closed when the block ends.
+        """
+        store = self.store
+        if not store.exists:
+            yield None
+            return
+        con = store.connect_read_only()
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection | None, schema: str, table: str) -> bool:
+    if con is None:
+        return False
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? "
+        "and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()
+) -> list[dict]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+RESOURCES = {
+    "warehouse": WarehouseResource(),
+    "dbt": make_dbt_resource(),
+}
