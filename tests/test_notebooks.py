@@ -1,0 +1,441 @@
+"""The analyst notebooks (``notebooks/*.ipynb``), executed top to bottom with nbclient.
+
+A warehouse is built once for the module (:func:`build_warehouse`: today the sample
+landing schema of ``tests/fixtures/landing_sample.py`` and the real ``dbt build``); each
+notebook runs in the project's own ``python3`` kernel with ``WAREHOUSE_PATH`` pointing at
+it, and the tests look at the outputs of tagged cells. What the outputs must contain is
+read from the warehouse itself (the 2025 budget-revenue sentence, the conflicting
+sentences, ...), so the same assertions hold when ``build_warehouse`` is switched to the
+real pipeline's warehouse. A copy of the warehouse with every mart emptied checks that each
+section prints a message instead of failing when it has no data.
+
+The committed notebooks must carry no outputs and no execution counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from orchestration import notebook_support as ns
+from tests.fixtures.landing_sample import sample_rows, write_landing
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+DBT_DIR = ROOT / "dbt_project"
+NOTEBOOKS = ("01_overview.ipynb", "02_targets.ipynb", "03_data_quality.ipynb")
+GEO = "VN-09"
+
+
+# ------------------------------------------------------------------ the warehouse
+def _dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("dbt")
+    if found is None:
+        pytest.skip("dbt is not installed")
+    return found
+
+
+def build_warehouse(work_dir: Path) -> Path:
+    """Build the warehouse the notebooks are tested against and return its path.
+
+    The one function to swap: it now writes the sample landing schema and runs the real
+    ``dbt build`` on it. To test against the real pipeline instead, make it run the
+    pipeline into ``work_dir`` (RAW_DIR / WAREHOUSE_PATH / DAGSTER_HOME there) and return
+    the published warehouse; nothing else in this module depends on the sample data.
+    """
+    path = work_dir / "provstats.duckdb"
+    write_landing(path, sample_rows())
+    result = subprocess.run(
+        [
+            _dbt_executable(), "build",
+            "--project-dir", str(DBT_DIR),
+            "--profiles-dir", str(DBT_DIR),
+            "--vars", json.dumps({"warehouse_path": str(path)}),
+            "--target-path", str(work_dir / "target"),
+            "--log-path", str(work_dir / "logs"),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
+    return path
+
+
+def emptied_copy(source: Path, target: Path) -> Path:
+    """A copy of a built warehouse with every table of ``marts`` emptied."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    try:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_type = 'BASE TABLE'"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f'delete from marts."{table}"')
+    finally:
+        con.close()
+    return target
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------ running notebooks
+def execute_notebook(name: str, warehouse: Path) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom (cwd = notebooks/, as in Jupyter) on ``warehouse``.
+
+    Errors do not stop the run: they stay in the outputs, so a test can list them all.
+    """
+    nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+    client = NotebookClient(
+        nb, kernel_name="python3", timeout=600, allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+    )
+    client.execute(env={
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    })
+    return nb
+
+
+def cell_errors(nb: nbformat.NotebookNode) -> list[str]:
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                traceback = "\n".join(output.traceback)
+                traceback = re.sub(r"\x1b\[[0-9;]*m", "", traceback)
+                found.append(f"cell {index} {cell.metadata.get('tags', [])}: "
+                             f"{output.ename}: {output.evalue}\n{traceback[-2000:]}")
+    return found
+
+
+def tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
+    cells = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    assert cells, f"no cell tagged {tag!r}"
+    return [output for cell in cells for output in cell.get("outputs", [])]
+
+
+def text(outputs: list[nbformat.NotebookNode]) -> str:
+    """Printed text and the plain-text form of displayed objects."""
+    parts = []
+    for output in outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("display_data", "execute_result"):
+            data = output.get("data", {})
+            parts.append(data.get("text/markdown", "") + "\n" + data.get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def images(outputs: list[nbformat.NotebookNode]) -> int:
+    return sum("image/png" in output.get("data", {}) for output in outputs)
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("notebook_warehouse"))
+
+
+@pytest.fixture(scope="module")
+def con(warehouse):
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def executed(warehouse) -> dict[str, nbformat.NotebookNode]:
+    """Every notebook, executed once on the test warehouse (which must not change)."""
+    before = _sha256(warehouse)
+    results = {name: execute_notebook(name, warehouse) for name in NOTEBOOKS}
+    assert _sha256(warehouse) == before, "a notebook modified the warehouse"
+    return results
+
+
+def rows(con, sql: str, params=None) -> list[dict]:
+    cursor = con.execute(sql, params or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+# ------------------------------------------------------------------ committed notebooks
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebook_has_no_outputs_and_reads_read_only(name):
+    nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.outputs == [], f"{name} cell {index} has outputs"
+        assert cell.execution_count is None, f"{name} cell {index} has an execution count"
+        # values are bound as parameters, never formatted into SQL
+        assert not re.search(r"execute\(\s*f[\"']", cell.source), (name, index)
+        assert "read_only=False" not in cell.source
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "ns.connect()" in source
+
+
+def test_every_notebook_is_tested():
+    assert sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(NOTEBOOKS)
+
+
+def test_kernel_is_the_projects_python(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import sys, orchestration.notebook_support as m; print(sys.executable); "
+        "print(m.__file__)")])
+    NotebookClient(nb, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    executable, module = nb.cells[0].outputs[0].text.split()
+    assert Path(executable).parent.resolve() == Path(sys.executable).parent.resolve()
+    assert Path(module).resolve() == Path(ns.__file__).resolve()
+
+
+# ------------------------------------------------------------------ helpers
+def test_formatting_for_people():
+    assert ns.fmt_number(18063.8) == "18,063.8"
+    assert ns.fmt_number(4_400_000) == "4,400,000"
+    assert ns.fmt_number(None) == "—"
+    assert ns.fmt_value(18063.8, "VND_BN") == "18,063.8 tỷ đồng (bn VND)"
+    assert ns.fmt_value(65.0, "PCT", "gt", low=65.0) == "> 65%"
+    assert ns.fmt_value(10.5, "PCT", "range", 10.0, 11.0) == "10 – 11%"
+    assert ns.unit_label("USD_MN") == "triệu USD (mn USD)"
+    assert ns.unit_label("NEW_CODE") == "NEW_CODE"
+    assert ns.period_label("Q1 2025", "Quý I/2025") == "Q1 2025 / Quý I/2025"
+    assert ns.period_label("2025", "Năm 2025") == "2025"
+
+
+def test_highlight_marks_the_span_in_its_context():
+    text = "a" * 300 + "GRDP tăng 8,06% so với cùng kỳ" + "b" * 300
+    start = text.index("8,06%")
+    marked = ns.highlight(text, start, start + 5, context=20)
+    assert marked == "…" + text[start - 20:start] + "⟦8,06%⟧" + text[start + 5:start + 25] + "…"
+    assert "<mark" in ns.highlight(text, start, start + 5, as_html=True)
+
+
+def test_connect_is_read_only_and_explains_a_missing_warehouse(tmp_path, warehouse,
+                                                               monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "missing.duckdb"))
+    with pytest.raises(ns.WarehouseNotFoundError, match="make run"):
+        ns.connect()
+    monkeypatch.setenv("WAREHOUSE_PATH", str(warehouse))
+    connection = ns.connect()
+    try:
+        with pytest.raises(duckdb.Error):
+            connection.execute("create table marts.scratch (x int)")
+    finally:
+        connection.close()
+
+
+# ------------------------------------------------------------------ executed notebooks
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_without_errors(executed, name):
+    assert cell_errors(executed[name]) == []
+
+
+def test_overview_prints_the_budget_revenue_sentence(executed, con):
+    latest_year = con.execute("""
+        select max(year(p.start_date))
+        from marts.mart_indicator_series as s
+        join marts.dim_period as p using (period_code)
+        where s.indicator_code = 'budget_revenue' and s.measure = 'level'
+          and s.geo_code = $geo and p.grain = 'year' and s.status <> 'target'
+    """, {"geo": GEO}).fetchone()[0]
+    output = text(tagged(executed["01_overview.ipynb"], "budget-revenue-quote"))
+    if latest_year is None:
+        assert ns.NO_DATA_PREFIX in output
+        return
+    found = rows(con, """
+        select s.value, s.unit, s.status, s.source_id, s.quote,
+               substr(d.text, s.span_start + 1, s.span_end - s.span_start) as mention
+        from marts.mart_indicator_series as s
+        join marts.dim_period as p using (period_code)
+        join marts.dim_source as d on d.source_id = s.source_id
+        where s.indicator_code = 'budget_revenue' and s.measure = 'level'
+          and s.geo_code = $geo and p.grain = 'year' and year(p.start_date) = $year
+          and s.is_preferred_status
+    """, {"geo": GEO, "year": latest_year})
+    assert len(found) == 1, found
+    chosen = found[0]
+    assert chosen["quote"] in output
+    assert chosen["source_id"] in output
+    assert ns.fmt_value(chosen["value"], chosen["unit"]) in output
+    assert ns.status_label(chosen["status"]) in output
+    assert f"⟦{chosen['mention']}⟧" in output
+
+
+def test_overview_grdp_growth_table_and_chart(executed, con):
+    nb = executed["01_overview.ipynb"]
+    growth = rows(con, """
+        select value, unit, qualifier, value_low, value_high, label_en
+        from marts.mart_indicator_series
+        where indicator_code = 'grdp' and measure = 'yoy_pct' and geo_code = $geo
+          and is_preferred_status
+    """, {"geo": GEO})
+    table, chart = tagged(nb, "grdp-growth-table"), tagged(nb, "grdp-growth-chart")
+    if not growth:
+        assert ns.NO_DATA_PREFIX in text(table) and images(chart) == 0
+        return
+    for r in growth:
+        assert ns.fmt_value(r["value"], r["unit"], r["qualifier"], r["value_low"],
+                            r["value_high"]) in text(table)
+    assert images(chart) == 1
+
+
+@pytest.mark.parametrize(("tag", "codes"), [
+    ("trade-chart", ["trade_turnover", "export_turnover", "import_turnover"]),
+    ("budget-chart", ["budget_revenue", "budget_revenue_domestic", "budget_revenue_trade"]),
+    ("sector-chart", ["grdp_agriculture", "grdp_industry_construction", "grdp_services",
+                      "grdp_product_taxes"]),
+])
+def test_overview_charts_when_there_is_data(executed, con, tag, codes):
+    measure = "yoy_pct" if tag == "sector-chart" else "level"
+    charted = con.execute("""
+        select count(*)
+        from marts.mart_indicator_series as s
+        join marts.dim_period as p using (period_code)
+        where list_contains($codes, s.indicator_code) and s.measure = $measure
+          and s.geo_code = $geo and s.is_preferred_status and s.status <> 'target'
+          and p.grain <> 'years'
+    """, {"codes": codes, "measure": measure, "geo": GEO}).fetchone()[0]
+    outputs = tagged(executed["01_overview.ipynb"], tag)
+    if charted:
+        assert images(outputs) >= 1
+    else:
+        assert ns.NO_DATA_PREFIX in text(outputs)
+
+
+def test_overview_headline_lists_the_indicators_with_values(executed, con):
+    codes = [r["indicator_code"] for r in rows(con, """
+        select distinct indicator_code from marts.mart_indicator_series
+        where geo_code = $geo and measure = 'level' and status <> 'target'
+    """, {"geo": GEO})]
+    output = text(tagged(executed["01_overview.ipynb"], "headline"))
+    assert codes, "the test warehouse should hold levels"
+    for code in codes:
+        assert code in output
+
+
+def test_targets_notebook_assesses_and_charts(executed, con):
+    nb = executed["02_targets.ipynb"]
+    review_year = con.execute("""
+        select max(year(period_end_date)) from marts.fct_indicator
+        where geo_code = $geo and indicator_code is not null
+          and status in ('actual', 'estimate') and period_grain = 'year'
+    """, {"geo": GEO}).fetchone()[0]
+    horizon_year = con.execute(
+        "select max(year(target_end_date)) from marts.mart_target_tracking where geo_code = $geo",
+        {"geo": GEO}).fetchone()[0]
+    review = rows(con, """
+        select assessment, indicator_code, name_en from marts.mart_target_tracking
+        where geo_code = $geo and year(target_end_date) = $year
+    """, {"geo": GEO, "year": review_year})
+    review_table = text(tagged(nb, "review-table"))
+    for r in review:
+        assert ns.assessment_label(r["assessment"]) in review_table
+        assert r["name_en"] in review_table
+    if any(r["assessment"] in ("met", "not_met") for r in review):
+        assert images(tagged(nb, "review-chart")) == 1
+
+    horizon = rows(con, """
+        select required_cagr_pct, comparable_value from marts.mart_target_tracking
+        where geo_code = $geo and year(target_end_date) = $year
+    """, {"geo": GEO, "year": horizon_year})
+    horizon_table = text(tagged(nb, "horizon-table"))
+    for r in horizon:
+        if r["required_cagr_pct"] is not None:
+            assert f"{ns.fmt_number(r['required_cagr_pct'], 1)}%/năm" in horizon_table
+    if any(r["comparable_value"] for r in horizon):
+        assert images(tagged(nb, "horizon-chart")) == 1
+
+
+def test_data_quality_shows_both_sentences_of_a_conflict(executed, con):
+    nb = executed["03_data_quality.ipynb"]
+    top = rows(con, """
+        select c.quote_a, c.quote_b, a.mention as mention_a, b.mention as mention_b
+        from marts.mart_source_conflicts as c
+        join marts.fct_indicator as a on a.observation_id = c.observation_id_a
+        join marts.fct_indicator as b on b.observation_id = c.observation_id_b
+        order by c.relative_difference desc, c.indicator_code, c.period_code
+        limit 1
+    """)
+    output = text(tagged(nb, "conflicts-detail"))
+    if not top:
+        assert ns.NO_DATA_PREFIX in text(tagged(nb, "conflicts-summary"))
+        return
+    assert ns.quote_with_mark(top[0]["quote_a"], top[0]["mention_a"]) in output
+    assert ns.quote_with_mark(top[0]["quote_b"], top[0]["mention_b"]) in output
+
+
+def test_data_quality_coverage_and_quarantine(executed, con):
+    nb = executed["03_data_quality.ipynb"]
+    if con.execute("select count(*) from marts.mart_indicator_series where geo_code = $geo",
+                   {"geo": GEO}).fetchone()[0]:
+        assert images(tagged(nb, "coverage-heatmap")) == 1
+    quarantined = [r["source_id"] for r in rows(
+        con, "select source_id from marts.dim_quarantined_file")]
+    output = text(tagged(nb, "quarantine"))
+    for source_id in quarantined:
+        assert source_id in output
+    if not quarantined:
+        assert ns.NO_DATA_PREFIX in output
+
+
+def test_data_quality_explains_an_observation(executed, con):
+    output = text(tagged(executed["03_data_quality.ipynb"], "explain-example"))
+    example = rows(con, """
+        select f.observation_id, f.quote, f.indicator_cue,
+               substr(d.text, f.span_start + 1, f.span_end - f.span_start) as mention
+        from marts.mart_indicator_series as s
+        join marts.fct_indicator as f using (observation_id)
+        join marts.dim_source as d on d.source_id = f.source_id
+        where s.is_preferred_status
+        order by s.n_sources desc, s.n_observations desc, s.end_date desc,
+                 s.indicator_code, s.measure
+        limit 1
+    """)[0]
+    assert example["observation_id"] in output
+    assert example["quote"] in output
+    assert f"⟦{example['mention']}⟧" in output
+    for cue in ("indicator_cue", "measure_cue", "period_cue", "status_cue", "evidence"):
+        assert cue in output
+
+
+def test_explain_of_an_unknown_id_is_a_message(con):
+    assert ns.NO_DATA_PREFIX in str(ns.explain(con, "no-such-observation"))
+
+
+# ------------------------------------------------------------------ an empty warehouse
+@pytest.fixture(scope="module")
+def executed_on_empty(warehouse, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    empty = emptied_copy(warehouse, tmp_path_factory.mktemp("empty") / "provstats.duckdb")
+    return {name: execute_notebook(name, empty) for name in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_on_an_empty_warehouse_prints_messages(executed_on_empty, name):
+    nb = executed_on_empty[name]
+    assert cell_errors(nb) == []
+    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
+    assert ns.NO_DATA_PREFIX in text(outputs)
+    assert images(outputs) == 0
