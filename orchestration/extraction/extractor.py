@@ -64,7 +64,7 @@ RETROSPECTIVE_HEADING = re.compile(
     r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân"
 )
 CHANGE_VERB = re.compile(
-    r"(?<!\w)(?:(?P<dir>tăng|giảm|kéo\s+giảm|sụt\s+giảm)(?!\s+(?:lên|xuống|còn|đến|tới)\b)"
+    r"(?<!\w)(?:(?P<dir>tăng|giảm|kéo\s+giảm|sụt\s+giảm)(?!\s+(?:lên|xuống|còn|đến|tới|từ)\b)"
     r"|(?P<up>cao\s+hơn|nhiều\s+hơn|vượt)|(?P<down>thấp\s+hơn|ít\s+hơn))(?!\w)"
 )
 GROWTH_SUBJECT = re.compile(r"tốc\s+độ\s+tăng|tăng\s+trưởng|mức\s+tăng")
@@ -140,10 +140,12 @@ class SentenceState:
     last_measure: str | None = None
     first_indicator: str | None = None
     base: Period | None = None
+    last_period: Period | None = None  # period of the previous observation
     average: bool = False
     per_year: bool = False
     growth: bool = False
     share: bool = False
+    carried: bool = False  # the current number's indicator was carried from the previous one
 
 
 @dataclass
@@ -401,6 +403,7 @@ class _Extractor:
         )
         ev["indicator_rule"] = how
         ev["indicator_cue"] = cue_text
+        st.carried = how == "carried from the previous number"
         # sentence-level modifiers, set by words outside indicator cues
         plain_window = _outside_cues(window, prev_end, cues)
         if AVERAGE.search(plain_window):
@@ -432,6 +435,7 @@ class _Extractor:
             st.first_indicator = st.first_indicator or codes[0]
             if out:
                 st.last_measure = out[0].measure
+                st.last_period = out[0].period
         return out
 
     def _indicator(
@@ -446,6 +450,18 @@ class _Extractor:
         window: str,
         next_start: int,
     ) -> tuple[list[str], str, str | None]:
+        # 0a. "X% <noun>": the percentage is of that noun ("100% chất thải nguy hại")
+        if q.is_pct and PCT_OF_NOUN.match(fs, q.vend) and not PCT_COMPLEMENT.match(fs, q.vend):
+            stops = [k for k in (fs.find(";", q.vend), fs.find(".", q.vend)) if k > 0]
+            end = min([next_start, q.vend + 80, *stops])
+            after = [c for c in cues if q.vend <= c.start < end and self._compatible(q, c.code)]
+            if after:
+                return (
+                    _coordinated(after, fs),
+                    "the noun after the percentage",
+                    "; ".join(c.text for c in after),
+                )
+            return [], "percentage of another noun", None
         # 0. a count's own noun phrase ("52 dự án FDI", "106/175 xã đạt chuẩn nông thôn mới")
         if q.kind == "count":
             own_end = min(_phrase_end(fs, q.vend), next_start, q.vend + 25)
@@ -481,13 +497,7 @@ class _Extractor:
         if q.is_pct and PLAN_AFTER.match(fs[q.vend :]):
             right = []
         if right:
-            codes = []
-            for c in right:
-                if c.code not in codes:
-                    codes.append(c.code)
-            if len(codes) > 1 and not re.search(r"\svà\s", fs[right[0].end : right[-1].start + 1]):
-                codes = codes[:1]
-            return codes, "cue after the number", "; ".join(c.text for c in right)
+            return _coordinated(right, fs), "cue after the number", "; ".join(c.text for c in right)
         # 3. carried from the previous number of the sentence when the clause has no subject
         if st.last_indicators and _subjectless(window):
             codes = [c for c in st.last_indicators if self._compatible(q, c)]
@@ -504,7 +514,7 @@ class _Extractor:
             if codes:
                 return codes[-1:], "footnote parent sentence", None
         # 6. a bare target ("đạt mục tiêu 8-9%") is about the sentence's or paragraph's subject
-        if q.is_pct and TARGET_CUE.search(window):
+        if q.is_pct and _target_cue(window):
             for code in (st.first_indicator, self.previous_subject):
                 if code and self._compatible(q, code):
                     return [code], "subject of the sentence (bare target)", None
@@ -633,6 +643,11 @@ class _Extractor:
         ):
             direction = 0 if measure != "contribution_pp" else direction
         ev["measure_cue"] = measure_cue
+        if q.is_pct and measure == "level" and ind is not None and not ind.is_rate:
+            # a percentage that is neither a change, a share nor a plan ratio of an
+            # amount: what it measures is not said
+            ev["indicator_rule"] = f"percentage of {ind.code} with no measure cue: unassigned"
+            ind = None
         # ---- period
         period, period_cue, target_period, own = self._period(
             q, fs, periods, frame, st, measure, ind, window
@@ -772,9 +787,9 @@ class _Extractor:
                 return "level", "rate indicator"
             if st.last_measure and st.last_measure not in ("level",):
                 return st.last_measure, "same measure as the previous number"
-            if ind is not None:
-                # a percentage of an amount or a count can only be its growth
-                return "yoy_pct", "percentage of a non-rate indicator"
+            if ind is not None and _target_cue(window):
+                # "đạt mục tiêu 8-9%": a growth target
+                return "yoy_pct", "percentage target of a non-rate indicator: growth"
             return "level", None
         if (
             direction
@@ -814,8 +829,18 @@ class _Extractor:
             if q.vend <= pm.start < clause_end and self._is_ref(pm, fs) and pm.period is not None
         ]
         window_has_period = chosen is not None and chosen.start >= _window_start(fs, q, periods)
-        if later and (not window_has_period) and (TARGET_CUE.search(window) or chosen is None):
+        adjacent = [pm for pm in later if not fs[q.vend : pm.start].strip()]
+        if adjacent and measure != "multiple_of_base":
+            # "giảm từ 7,88% năm 2020 xuống còn 1,36% năm 2025": the year names the number
+            chosen, window_has_period = adjacent[0], True
+        elif later and (not window_has_period) and (_target_cue(window) or chosen is None):
             chosen, after_target = later[0], True
+        elif (
+            st.carried
+            and st.last_period is not None
+            and not (chosen is not None and chosen.start >= q.vstart - len(window))
+        ):
+            return st.last_period, "(period of the number it continues)", False, False
         period: Period | None = None
         cue = None
         if chosen is not None:
@@ -860,7 +885,7 @@ class _Extractor:
         return period, cue, after_target, own
 
     def _target_context(self, window: str, frame: Frame) -> bool:
-        return bool(TARGET_CUE.search(window) or frame.heading_target)
+        return bool(_target_cue(window) or frame.heading_target)
 
     def _resolve(self, pm: PeriodMention, frame: Frame) -> Period | None:
         if pm.period is not None:
@@ -967,7 +992,7 @@ class _Extractor:
         window: str,
         target_period: bool,
     ) -> tuple[str, str | None]:
-        m = TARGET_CUE.search(window)
+        m = _target_cue(window)
         if m:
             return "target", m.group(0)
         if frame.heading_target:
@@ -1091,6 +1116,14 @@ def _inside_closed_brackets(fs: str, start: int, until: int) -> bool:
     return False
 
 
+PCT_OF_NOUN = re.compile(r"\s+[a-zà-ỹđ]")
+PCT_COMPLEMENT = re.compile(
+    r"\s+(?:so\s+với|kế\s+hoạch|dự\s+toán|kh\b|trở\s+(?:lên|xuống)|grdp|tổng|dân\s+số|cùng\s+kỳ|"
+    r"năm|mục\s+tiêu|chỉ\s+tiêu|và|hoặc|đến|tới|trong|ở|của|thì|nên|do|nhờ|theo|với|so|vào|"
+    r"lên|xuống|còn|là|được|đạt|tăng|giảm|chiếm|bình\s+quân|mỗi|hằng|hàng|cao|thấp|trên|dưới|"
+    r"vượt|ước|tương\s+đương|tương\s+ứng|sau|trước|từ|qua|cho|để|nhằm|khi|tại|bởi|vì|như|"
+    r"nhưng|mà|đã|sẽ|đang|cũng|vẫn|chỉ|nữa|này|đó|thuộc|bằng|cả|gần|khoảng|hơn|gấp|lần)(?!\w)"
+)
 VALUE_VERB = re.compile(
     r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|xếp\s+thứ|đứng\s+thứ|"
     r"xếp\s+hạng)\s*$"
@@ -1112,6 +1145,28 @@ def _parenthetical_comparison(window: str) -> bool:
             r"(?:cao|thấp|nhiều|ít|lớn|nhỏ)\s+hơn[^,;()]*\(\s*$|so\s+với[^,;()]*\(\s*$", window
         )
     )
+
+
+def _coordinated(cues: list[CueMatch], fs: str) -> list[str]:
+    """The first cue's indicator, plus the next one when joined by "và"
+    ("giảm 5% tai nạn giao thông và tội phạm": one number, two indicators)."""
+    codes = [cues[0].code]
+    for prev, c in zip(cues, cues[1:], strict=False):
+        if c.code not in codes and re.fullmatch(r"\s+và\s+", fs[prev.end : c.start]):
+            codes.append(c.code)
+        else:
+            break
+    return codes
+
+
+def _target_cue(text: str) -> re.Match[str] | None:
+    """The first target word of ``text`` that is not part of a programme's name
+    ("chương trình mục tiêu quốc gia")."""
+    for m in TARGET_CUE.finditer(text):
+        if re.search(r"chương\s+trình\s*$", text[: m.start()]):
+            continue
+        return m
+    return None
 
 
 def _clause_tail(window: str) -> str:

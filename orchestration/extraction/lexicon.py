@@ -418,7 +418,6 @@ COUNT_UNIT_DEFAULTS = {
     "VEHICLE_PER_DAY": "border_vehicles_per_day",
     "ZONE": "industrial_zones",
     "DWELLING": "social_housing_units",
-    "YEAR": "life_expectancy",
 }
 
 GEO_NATIONAL = re.compile(r"cả\s+nước|toàn\s+quốc|bình\s+quân\s+chung\s+của\s+(?:cả\s+)?nước")

@@ -35,7 +35,8 @@ _SCALE = r"(?:ngh[iì]n|ng[aà]n)\s+t[ỷỉ]|ngh[iì]n|ng[aà]n|triệu|t[ỷ�
 
 # counted nouns -> unit code (longest alternatives first)
 COUNT_NOUNS: list[tuple[str, str]] = [
-    (r"lượt\s+khách(?:\s+du\s+lịch)?|lượt\s+người|lượt\s+du\s+khách|lượt", "VISIT"),
+    # "lượt" alone counts visits; "lượt công dân", "lượt đơn" count something else
+    (r"lượt\s+khách(?:\s+du\s+lịch)?|lượt\s+người|lượt\s+du\s+khách|lượt(?!\s*[/\w])", "VISIT"),
     (r"doanh\s+nghiệp", "ENTERPRISE"),
     (r"hợp\s+tác\s+xã|htx", "COOPERATIVE"),
     (r"dự\s+án", "PROJECT"),
