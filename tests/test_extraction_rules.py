@@ -274,3 +274,36 @@ def test_article_about_another_province_with_counts_and_shares() -> None:
     share = by_mention(obs, "62,8%")  # a count's share of the total is its rate indicator
     assert (share.indicator_code, share.measure, share.value) == (
         "new_rural_communes_share", "level", 62.8)
+
+
+def test_percentage_of_another_noun_is_not_the_earlier_indicator() -> None:
+    text = ("Năm 2025, 100% trạm y tế xã có đủ điều kiện khám, chữa bệnh bảo hiểm y tế và thực "
+            "hiện được 76% danh mục dịch vụ kỹ thuật; tỷ lệ người dân tham gia bảo hiểm y tế đạt "
+            "95%; 100% chất thải nguy hại được thu gom, xử lý.")
+    obs = extract(text)
+    assert [o.indicator_code for o in obs if o.mention in ("100%", "76%")][:2] == [None, None]
+    assert by_mention(obs, "95%").indicator_code == "health_insurance_coverage"
+    assert [o.indicator_code for o in obs][-1] == "hazardous_waste_treated_share"
+
+
+def test_from_level_to_level_with_their_own_years() -> None:
+    text = ("Giai đoạn 2021 - 2025, thực hiện chương trình mục tiêu quốc gia giảm nghèo bền "
+            "vững, tỷ lệ hộ nghèo giảm từ 7,88% năm 2020 xuống còn 1,36% năm 2025, bình quân "
+            "hằng năm giảm 2,71%.")
+    obs = extract(text)
+    start, end, avg = (by_mention(obs, m) for m in ("7,88%", "1,36%", "2,71%"))
+    assert (start.measure, start.period.code, start.value, start.status) == (
+        "level", "2020", 7.88, "actual")
+    assert (end.measure, end.period.code, end.value) == ("level", "2025", 1.36)
+    assert (avg.measure, avg.period.code, avg.value, avg.unit) == (
+        "avg_annual_change_abs", "2021/2025", -2.71, "PP")
+
+
+def test_counts_of_other_things_are_not_visits_or_life_expectancy() -> None:
+    text = ("Năm 2024, các cơ quan đã tiếp 22.422 lượt công dân; tỷ lệ trẻ em dưới 1 tuổi được "
+            "tiêm chủng đầy đủ đạt 98%. Các mục tiêu về y tế cơ bản hoàn thành, có 12,5 bác sĩ "
+            "trên 1 vạn dân.")
+    obs = extract(text)
+    assert [o for o in obs if o.indicator_code in ("tourists", "life_expectancy")] == []
+    doctors = by_mention(obs, "12,5")
+    assert (doctors.indicator_code, doctors.status) == ("doctors_per_10k", "actual")

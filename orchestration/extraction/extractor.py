@@ -64,7 +64,7 @@ RETROSPECTIVE_HEADING = re.compile(
     r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân"
 )
 CHANGE_VERB = re.compile(
-    r"(?<!\w)(?:(?P<dir>tăng|giảm|kéo\s+giảm|sụt\s+giảm)(?!\s+(?:lên|xuống|còn|đến|tới|từ)\b)"
+    r"(?<!\w)(?:(?P<dir>tăng|giảm|kéo\s+giảm|sụt\s+giảm)(?P<level>\s+(?:lên|xuống|còn|đến|tới|từ))?"
     r"|(?P<up>cao\s+hơn|nhiều\s+hơn|vượt)|(?P<down>thấp\s+hơn|ít\s+hơn))(?!\w)"
 )
 GROWTH_SUBJECT = re.compile(r"tốc\s+độ\s+tăng|tăng\s+trưởng|mức\s+tăng")
@@ -282,7 +282,9 @@ class _Extractor:
     # -- paragraphs and sentences ------------------------------------------------------------
     def _paragraph(self, p: Paragraph, frame: Frame, prev_indicators: list[str]) -> list[str]:
         last = prev_indicators
-        for a, b in p.sentences:
+        for k, (a, b) in enumerate(p.sentences):
+            if k == 1:
+                frame.parent_indicators = []  # a footnote's later sentences have subjects
             last = self._sentence(p, a, b, frame, last)
         return last
 
@@ -616,11 +618,11 @@ class _Extractor:
         window = fs[prev_end : q.vstart]
         right = fs[q.vend : _phrase_end(fs, q.vend)]
         # ---- direction and measure
-        verb = None
-        for m in CHANGE_VERB.finditer(plain_window):
-            verb = m
+        # the last change verb of the number's own clause; "giảm từ", "tăng lên" introduce
+        # a level, not a change
+        verb = _last_match(CHANGE_VERB, _clause_tail(plain_window))
         direction = 0
-        if verb is not None:
+        if verb is not None and not verb.group("level"):
             direction = (
                 -1
                 if (verb.group("dir") and "giảm" in verb.group("dir")) or verb.group("down")
@@ -829,7 +831,7 @@ class _Extractor:
             if q.vend <= pm.start < clause_end and self._is_ref(pm, fs) and pm.period is not None
         ]
         window_has_period = chosen is not None and chosen.start >= _window_start(fs, q, periods)
-        adjacent = [pm for pm in later if not fs[q.vend : pm.start].strip()]
+        adjacent = [pm for pm in later if not fs[q.vend : pm.start].strip() and not pm.horizon]
         if adjacent and measure != "multiple_of_base":
             # "giảm từ 7,88% năm 2020 xuống còn 1,36% năm 2025": the year names the number
             chosen, window_has_period = adjacent[0], True
@@ -1116,6 +1118,7 @@ def _inside_closed_brackets(fs: str, start: int, until: int) -> bool:
     return False
 
 
+ACHIEVED = re.compile(r"(?<!\w)(?:hoàn\s+thành|đã\s+đạt|đạt\s+được|đã\s+vượt)(?!\w)")
 PCT_OF_NOUN = re.compile(r"\s+[a-zà-ỹđ]")
 PCT_COMPLEMENT = re.compile(
     r"\s+(?:so\s+với|kế\s+hoạch|dự\s+toán|kh\b|trở\s+(?:lên|xuống)|grdp|tổng|dân\s+số|cùng\s+kỳ|"
@@ -1165,6 +1168,8 @@ def _target_cue(text: str) -> re.Match[str] | None:
     for m in TARGET_CUE.finditer(text):
         if re.search(r"chương\s+trình\s*$", text[: m.start()]):
             continue
+        if ACHIEVED.search(text[m.end() :]):
+            continue  # "các mục tiêu … cơ bản hoàn thành": targets met, values are results
         return m
     return None
 

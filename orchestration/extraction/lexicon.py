@@ -89,6 +89,8 @@ def _c(code: str, pattern: str, requires: str | None = None, excludes: str | Non
     )
 
 
+# taking part in an insurance scheme
+COVERED = r"tham\s+gia|bao\s+phủ|có\s+thẻ|được\s+cấp\s+thẻ|được\s+hưởng"
 # words that narrow an indicator to a part of it ("khách quốc tế" is not all tourists)
 SUBSET = r"quốc\s+tế|nội\s+địa|trong\s+nước|nước\s+ngoài|ngoại\s+tỉnh"
 SUBSET_RE = re.compile(rf"(?<!\w)(?:{SUBSET})(?!\w)")
@@ -335,8 +337,16 @@ CUES: list[Cue] = [
     _c("certified_labour_share", r"(?:qua\s+đào\s+tạo\s+)?có\s+bằng\s+cấp\s*,?\s*chứng\s+chỉ"),
     _c("trained_labour_share", r"lao\s+động\s+(?:đã\s+)?qua\s+đào\s+tạo(?!\s+có\s+bằng)"),
     _c("unemployment_rate", r"(?:tỷ\s+lệ\s+)?thất\s+nghiệp"),
-    _c("social_insurance_coverage", r"bảo\s+hiểm\s+xã\s+hội"),
-    _c("health_insurance_coverage", r"bảo\s+hiểm\s+y\s+tế"),
+    # coverage rates: insurance named with taking part in it, not "khám chữa bệnh BHYT"
+    _c(
+        "social_insurance_coverage",
+        rf"(?:{COVERED})\s+(?:[^\W\d_]+\s+){{0,3}}?bảo\s+hiểm\s+xã\s+hội",
+    ),
+    _c(
+        "health_insurance_coverage",
+        rf"(?:{COVERED})\s+(?:[^\W\d_]+\s+){{0,3}}?bảo\s+hiểm\s+y\s+tế|"
+        r"bảo\s+hiểm\s+y\s+tế\s+toàn\s+dân",
+    ),
     _c("doctors_per_10k", r"bác\s+sĩ"),
     _c("hospital_beds_per_10k", r"giường\s+bệnh"),
     _c("commune_health_standard_share", r"(?:bộ\s+)?tiêu\s+chí\s+quốc\s+gia\s+về\s+y\s+tế"),
