@@ -29,6 +29,7 @@ from tests.fixtures.landing_sample import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt_project"
+CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "indicators.csv"
 SPEC_CATALOGUE = ROOT.parent / "shared" / "spec" / "indicators.csv"
 # Named like the orchestrator's build copies (<stem>.<label>.<pid>.duckdb).
 WAREHOUSE_NAME = "provstats.pytest.0.duckdb"
@@ -149,13 +150,13 @@ def _spec_catalogue_rows(path: Path) -> list[list[str]]:
 def test_catalogue_seed_is_the_spec_catalogue():
     if not SPEC_CATALOGUE.exists():
         pytest.skip(f"{SPEC_CATALOGUE} is not available here")
-    with (DBT_DIR / "seeds" / "indicators.csv").open(encoding="utf-8", newline="") as f:
+    with (CATALOGUE).open(encoding="utf-8", newline="") as f:
         seed = list(csv.reader(f))
     assert seed == _spec_catalogue_rows(SPEC_CATALOGUE)
 
 
 def test_dim_indicator_has_every_catalogue_code_with_properties(con):
-    with (DBT_DIR / "seeds" / "indicators.csv").open(encoding="utf-8", newline="") as f:
+    with (CATALOGUE).open(encoding="utf-8", newline="") as f:
         codes = {r["code"] for r in csv.DictReader(f)}
     found = {
         r["indicator_code"]: r

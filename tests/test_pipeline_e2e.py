@@ -62,6 +62,8 @@ class KnownValue:
 
 # Hand-checked values of the seed documents (see tests/fixtures/gold/seeds.jsonl), one
 # per kind of statement: news and report, each measure family, target and estimate.
+CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "indicators.csv"
+
 KNOWN_VALUES: list[KnownValue] = [
     KnownValue("000_ea925d20ca7bc08d.txt", "8,06%", "grdp", "yoy_pct", "2025", 8.06,
                status="estimate"),
@@ -155,7 +157,7 @@ def test_dim_source_has_every_raw_file_with_its_hash(e2e):
 
 
 def test_dim_indicator_has_the_whole_catalogue(e2e):
-    with (ROOT / "dbt_project" / "seeds" / "indicators.csv").open(encoding="utf-8") as f:
+    with (CATALOGUE).open(encoding="utf-8") as f:
         catalogue = {r["code"] for r in csv.DictReader(f)}
     codes = {r["indicator_code"] for r in e2e.env.query(
         "select indicator_code from marts.dim_indicator")}
