@@ -203,12 +203,12 @@ def test_series_choice_prefers_the_latest_dated_publication(con):
 
 
 def test_series_choice_within_one_source_takes_the_earliest_span(con):
-    # 6.000 and 6.010 triệu USD in the same report: earliest span chosen, and the two
-    # agree within the 0.5 % tolerance.
+    # 6.000 and 6.010 triệu USD in the same report: earliest span chosen; figures are
+    # compared as stated, so the report also disagrees with itself.
     trade = one(con, SERIES_SQL, ["trade_turnover", "2025", "level", "actual", None])
     assert trade["value"] == 6000.0
     assert (trade["n_observations"], trade["n_sources"]) == (2, 1)
-    assert (trade["n_sources_agreeing"], trade["n_sources_disagreeing"]) == (1, 0)
+    assert (trade["n_sources_agreeing"], trade["n_sources_disagreeing"]) == (1, 1)
 
 
 def test_base_period_is_part_of_the_series_key(con):
@@ -244,8 +244,11 @@ def test_source_conflicts(con):
     conflicts = rows(con, "select * from marts.mart_source_conflicts "
                           "order by indicator_code")
     assert [(c["indicator_code"], c["same_source"]) for c in conflicts] == [
-        ("grdp", False), ("new_enterprises", True)]
-    grdp, enterprises = conflicts
+        ("grdp", False), ("new_enterprises", True), ("trade_turnover", True)]
+    grdp, enterprises, trade = conflicts
+    assert trade["relative_difference"] == pytest.approx(10.0 / 6010.0)
+    assert {trade["mention_a"], trade["mention_b"]} == {"6.000 triệu USD", "6.010 triệu USD"}
+    assert (trade["n_statements_a"], trade["n_statements_b"]) == (1, 1)
     assert {grdp["value_a"], grdp["value_b"]} == {55000.0, 56200.0}
     assert {grdp["source_id_a"], grdp["source_id_b"]} == {OFFICIAL, NEWS}
     assert grdp["observation_id_a"] < grdp["observation_id_b"]

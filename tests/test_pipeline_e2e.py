@@ -271,3 +271,59 @@ def test_failed_dbt_build_leaves_the_published_marts_unchanged(
         marts_after = {t: env.query(f"select * from marts.{t} order by all") for t in CONTRACT}
         assert marts_after == marts_before
         assert list((env.warehouse_path.parent / ".build").glob("*")) == []
+
+
+# --- analyst marts on the seeds (issue 4) --------------------------------------------------
+def test_series_chooses_the_official_report_when_no_date_decides(e2e):
+    # GRDP growth 2023: the news article (002, undated) says 7,17%, the official report
+    # (004, undated) 7,7%: equally recent, so the official report wins.
+    row = e2e.env.query(
+        "select value, source_id, n_sources, n_sources_agreeing, n_sources_disagreeing, "
+        "is_preferred_status, name_en, label_vi from marts.mart_indicator_series "
+        "where indicator_code = 'grdp' and geo_code = 'VN-09' and period_code = '2023' "
+        "and measure = 'yoy_pct' and status = 'actual'")
+    assert row == [{"value": 7.7, "source_id": "004_8c47001e6a54bd3a.txt", "n_sources": 2,
+                    "n_sources_agreeing": 1, "n_sources_disagreeing": 1,
+                    "is_preferred_status": True,
+                    "name_en": "Gross regional domestic product (GRDP)",
+                    "label_vi": "Năm 2023"}]
+    # the 2025 growth: the December article's estimate is preferred over the targets
+    preferred = e2e.env.query(
+        "select status, value from marts.mart_indicator_series where indicator_code = 'grdp' "
+        "and geo_code = 'VN-09' and period_code = '2025' and measure = 'yoy_pct' "
+        "and is_preferred_status")
+    assert preferred == [{"status": "estimate", "value": 8.06}]
+
+
+def test_conflicts_between_the_two_accounts_of_annual_growth(e2e):
+    rows = e2e.env.query(
+        "select period_code, least(value_a, value_b) as lo, greatest(value_a, value_b) as hi, "
+        "relative_difference, quote_a, quote_b, same_source from marts.mart_source_conflicts "
+        "where indicator_code = 'grdp' and measure = 'yoy_pct' and status = 'actual' "
+        "and geo_code = 'VN-09' order by period_code")
+    by_period = {r["period_code"]: r for r in rows}
+    assert (by_period["2021"]["lo"], by_period["2021"]["hi"]) == (6.75, 6.76)
+    assert (by_period["2023"]["lo"], by_period["2023"]["hi"]) == (7.17, 7.7)
+    assert by_period["2023"]["relative_difference"] == pytest.approx(0.53 / 7.7)
+    assert not by_period["2023"]["same_source"]
+    assert all(r["quote_a"] and r["quote_b"] for r in rows)
+
+
+def test_targets_are_tracked_once_with_their_restatements(e2e):
+    rows = e2e.env.query(
+        "select target_source_id, target_point, target_n_statements, assessment, "
+        "comparable_value, comparable_status from marts.mart_target_tracking "
+        "where indicator_code = 'grdp' and measure = 'yoy_pct' and target_period_code = '2025' "
+        "order by target_point")
+    # 8-9% (stated 7 times in one article) and 8,75% (another article): two targets, both
+    # judged against the 2025 estimate of 8,06% (a range is met from its lower bound)
+    assert [(r["target_point"], r["assessment"], r["comparable_value"], r["comparable_status"])
+            for r in rows] == [(8.5, "met", 8.06, "estimate"),
+                               (8.75, "not_met", 8.06, "estimate")]
+    assert rows[0]["target_n_statements"] == 7
+    pending = e2e.env.query(
+        "select target_point, comparable_value, comparable_period_code, required_cagr_pct "
+        "from marts.mart_target_tracking where indicator_code = 'grdp' and measure = 'level' "
+        "and target_period_code = '2030'")
+    assert len(pending) == 1 and pending[0]["target_point"] == 111100
+    assert pending[0]["required_cagr_pct"] is not None and pending[0]["required_cagr_pct"] > 0

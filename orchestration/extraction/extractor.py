@@ -141,6 +141,7 @@ class SentenceState:
     first_indicator: str | None = None
     base: Period | None = None
     last_period: Period | None = None  # period of the previous observation
+    last_status: str | None = None
     average: bool = False
     per_year: bool = False
     growth: bool = False
@@ -436,6 +437,7 @@ class _Extractor:
             st.last_indicators = [c for c in codes if c]
             st.first_indicator = st.first_indicator or codes[0]
             if out:
+                st.last_status = out[0].status
                 st.last_measure = out[0].measure
                 st.last_period = out[0].period
         return out
@@ -679,7 +681,7 @@ class _Extractor:
                 base = None
         ev["base_cue"] = base_cue
         # ---- status
-        status, status_cue = self._status(q, fs, period, frame, ind, window, target_period)
+        status, status_cue = self._status(q, fs, period, frame, ind, window, target_period, st)
         ev["status_cue"] = status_cue
         if status == "target" and not own and re.search(r"đại\s+hội|nhiệm\s+kỳ", window):
             period = term_containing(period.end.year)
@@ -993,10 +995,14 @@ class _Extractor:
         ind: Indicator | None,
         window: str,
         target_period: bool,
+        st: SentenceState,
     ) -> tuple[str, str | None]:
         m = _target_cue(window)
         if m:
             return "target", m.group(0)
+        if st.last_status == "target" and _subjectless(window):
+            # "phấn đấu … ít nhất 1 khu công nghiệp và 3 - 4 cụm công nghiệp"
+            return "target", "(target carried from the previous number)"
         if frame.heading_target:
             return "target", "(target section heading)"
         if self._is_future(period):
@@ -1168,7 +1174,7 @@ def _target_cue(text: str) -> re.Match[str] | None:
     for m in TARGET_CUE.finditer(text):
         if re.search(r"chương\s+trình\s*$", text[: m.start()]):
             continue
-        if ACHIEVED.search(text[m.end() :]):
+        if re.match(r"mục|chỉ", m.group(0)) and ACHIEVED.search(text[m.end() : m.end() + 40]):
             continue  # "các mục tiêu … cơ bản hoàn thành": targets met, values are results
         return m
     return None

@@ -1,9 +1,10 @@
--- Pairs of observations of the same series whose values disagree: they differ by more
--- than the agreement tolerance (0.5 % of the larger magnitude; for ranges, either end).
--- Pairs come from different sources or from different places of the same source.
--- One row per unordered pair, observation_id_a < observation_id_b. Observations of an
--- identical copy of a document (dim_source.duplicate_of) are left out: they repeat the
--- original's, which are compared.
+-- Pairs of statements of the same series whose values disagree (figures compared as
+-- stated; see var agreement_tolerance; for ranges, either end). Pairs come from
+-- different sources or from different places of the same source. A value repeated in
+-- one document (a headline restated in the lead and the body) is one statement: its
+-- first place is kept and n_statements counts the repetitions. One row per unordered
+-- pair, observation_id_a < observation_id_b. Observations of an identical copy of a
+-- document (dim_source.duplicate_of) are left out: they repeat the original's.
 
 with observations as (
     select * from {{ ref('int_observations__enriched') }}
@@ -11,6 +12,19 @@ with observations as (
       and source_id = canonical_source_id
       and compare_low is not null
       and compare_high is not null
+),
+
+statements as (
+    select
+        *,
+        count(*) over (
+            partition by series_key, source_id, compare_low, compare_high
+        )                                       as n_statements
+    from observations
+    qualify row_number() over (
+        partition by series_key, source_id, compare_low, compare_high
+        order by span_start, span_end, observation_id
+    ) = 1
 ),
 
 pairs as (
@@ -47,6 +61,10 @@ pairs as (
         b.span_end                              as span_end_b,
         a.quote                                 as quote_a,
         b.quote                                 as quote_b,
+        a.mention                               as mention_a,
+        b.mention                               as mention_b,
+        a.n_statements                          as n_statements_a,
+        b.n_statements                          as n_statements_b,
         a.source_id = b.source_id               as same_source,
 
         -- the larger of the differences of the two comparison bounds (for points: of
@@ -59,8 +77,8 @@ pairs as (
             {{ relative_difference('a.compare_low', 'b.compare_low') }},
             {{ relative_difference('a.compare_high', 'b.compare_high') }}
         )                                       as relative_difference
-    from observations as a
-    inner join observations as b
+    from statements as a
+    inner join statements as b
         on b.series_key = a.series_key
        and a.observation_id < b.observation_id
     where not {{ values_agree('a', 'b') }}

@@ -1,4 +1,5 @@
--- Every target observation next to the value it should be judged by: the comparable
+-- Every distinct target (one row per target series and value, restatements counted in
+-- target_n_statements / target_n_sources) next to the value it should be judged by: the comparable
 -- actual or estimate of the same indicator, place and measure (and base period,
 -- except for yoy_pct whose base is implied). Choice of the comparable value:
 --   1. a value for the target's own period (same start and end dates) if there is one,
@@ -17,9 +18,39 @@ with observations as (
     where indicator_code is not null
 ),
 
-targets as (
+-- one row per distinct target: the same target value restated (in a headline, a lead
+-- and a conclusion, or by several documents) is kept once, from the preferred source
+target_statements as (
     select * from observations
     where status = 'target'
+),
+
+target_counts as (
+    select
+        series_key,
+        compare_low,
+        compare_high,
+        count(*)                                            as n_statements,
+        count(distinct source_id)                           as n_sources
+    from target_statements
+    group by all
+),
+
+targets as (
+    select
+        target_statements.*,
+        target_counts.n_statements,
+        target_counts.n_sources
+    from target_statements
+    inner join target_counts
+        on target_counts.series_key = target_statements.series_key
+       and target_counts.compare_low is not distinct from target_statements.compare_low
+       and target_counts.compare_high is not distinct from target_statements.compare_high
+    qualify row_number() over (
+        partition by target_statements.series_key, target_statements.compare_low,
+                     target_statements.compare_high
+        order by target_statements.preference_rank
+    ) = 1
 ),
 
 comparables as (
@@ -143,6 +174,9 @@ final as (
         assessed.source_id                                  as target_source_id,
         assessed.published_date                             as target_published_date,
         assessed.quote                                      as target_quote,
+        assessed.n_statements                               as target_n_statements,
+        assessed.n_sources                                  as target_n_sources,
+        assessed.target_point,
 
         -- the comparable value
         assessed.comparable_observation_id,
