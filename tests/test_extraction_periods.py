@@ -127,3 +127,12 @@ def test_previous_periods() -> None:
 def test_period_must_not_end_before_it_starts() -> None:
     with pytest.raises(ValueError):
         Period(dt.date(2025, 2, 1), dt.date(2025, 1, 1))
+
+
+def test_month_of_the_previous_year_and_dates_without_ngay() -> None:
+    pm = only("tháng 12 năm trước", context_year=2025)
+    assert pm.period == Period.month(2024, 12)
+    pm = only("đến 30/11/2025")
+    assert (pm.period.code, pm.to_date) == ("2025-01/2025-11", True)
+    # a bare day/month without "ngày" and without a year is not read as a date
+    assert [p for p in find_periods("đạt 30/11 chỉ tiêu", 2025) if p.period] == []

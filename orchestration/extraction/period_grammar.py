@@ -78,7 +78,11 @@ _PATTERNS: list[tuple[str, str]] = [
     # from a date to a date
     ("days", rf"từ\s+ngày\s+{_DM}\s+(?:đến|tới)\s+(?:hết\s+)?ngày\s+{_DM}"),
     # flows up to a date
-    ("to_date", rf"(?:tính\s+)?(?:đến|tới|từ\s+đầu\s+năm\s+đến)\s+(?:hết\s+)?ngày\s+{_DM}"),
+    (
+        "to_date",
+        rf"(?:tính\s+)?(?:đến|tới|từ\s+đầu\s+năm\s+đến)\s+(?:hết\s+)?(?:ngày\s+)?"
+        rf"(?=\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{YEAR}|(?<=ngày\s)){_DM}",
+    ),
     # year-to-month
     (
         "ytm",
@@ -98,6 +102,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("months", rf"(?:sau\s+)?({_NWORD})\s+tháng(?:\s+(đầu|cuối))?(?:\s+năm)?(?:\s+({YEAR}))?"),
     # month
     ("month", rf"tháng\s+(\d{{1,2}})\s*(?:/|năm|-)\s*({YEAR})"),
+    ("month_prev_year", r"tháng\s+(\d{1,2})\s+(?:của\s+)?năm\s+(?:trước|ngoái)"),
     ("month_noyear", r"tháng\s+(\d{1,2})(?![\d/])"),
     # relative
     ("same_period_last_year", r"cùng\s+kỳ(?:\s+năm\s+(?:trước|ngoái))?"),
@@ -191,6 +196,11 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         if not 1 <= month <= 12:
             return None
         pm.period = Period.month(int(g[1]), month)
+    elif kind == "month_prev_year":
+        month = int(g[0])
+        if ctx is None or not 1 <= month <= 12:
+            return None
+        pm.period = Period.month(ctx - 1, month)
     elif kind == "month_noyear":
         month = int(g[0])
         if ctx is None or not 1 <= month <= 12:
