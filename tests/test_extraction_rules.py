@@ -307,3 +307,36 @@ def test_counts_of_other_things_are_not_visits_or_life_expectancy() -> None:
     assert [o for o in obs if o.indicator_code in ("tourists", "life_expectancy")] == []
     doctors = by_mention(obs, "12,5")
     assert (doctors.indicator_code, doctors.status) == ("doctors_per_10k", "actual")
+
+
+PLAN_REPORT = """BÁO CÁO
+Tình hình thực hiện kế hoạch phát triển kinh tế - xã hội năm 2025
+và kế hoạch phát triển kinh tế - xã hội năm 2026
+
+Phần thứ nhất
+TÌNH HÌNH THỰC HIỆN KẾ HOẠCH NĂM 2025
+
+1. Tăng trưởng kinh tế
+Tốc độ tăng trưởng kinh tế (GRDP) năm 2025 ước đạt 8,1%. Thu ngân sách nhà nước trên địa bàn \
+ước đạt 17.900 tỷ đồng, bằng 150% dự toán.
+
+Phần thứ hai
+KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM 2026
+
+I. CÁC CHỈ TIÊU CHỦ YẾU
+1. Tốc độ tăng trưởng GRDP đạt 10% trở lên.
+2. Tỷ lệ hộ nghèo giảm 1,5% so với năm 2025.
+"""
+
+
+def test_plan_section_of_a_report_sets_period_and_target_status() -> None:
+    obs = extract(PLAN_REPORT)  # no publication date: the title's year is "now"
+    assert (by_mention(obs, "8,1%").period.code, by_mention(obs, "8,1%").status) == (
+        "2025", "estimate")
+    assert by_mention(obs, "150%").measure == "pct_of_plan"
+    growth = by_mention(obs, "10%")
+    assert (growth.indicator_code, growth.period.code, growth.status, growth.qualifier) == (
+        "grdp", "2026", "target", "gte")
+    poverty = by_mention(obs, "1,5%")
+    assert (poverty.measure, poverty.value, poverty.period.code, poverty.base_period.code) == (
+        "change_abs", -1.5, "2026", "2025")

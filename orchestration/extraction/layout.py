@@ -17,12 +17,14 @@ import statistics
 from dataclasses import dataclass, field
 
 TERMINAL = ".!?…"
+# a part of a report: "Phần I", "PHẦN 2", "Phần thứ hai", "PHẦN THỨ NHẤT", "Chương III"
+_PART = r"(?:[Pp]hần|PHẦN|[Cc]hương|CHƯƠNG)\s+(?:[IVX\d]+\b|(?:thứ|THỨ)\s+[^\W\d_]+)"
 _ITEM_START = re.compile(
     r"^\s*(?:\(\d{1,2}\)\s|[-–•+]\s|\d{1,2}(?:\.\d{1,2}){0,3}\.\s+\S|[IVX]{1,5}\.\s|"
-    r"Phần\s+[IVX\d]+\b|PHẦN\s+[IVX\d]+\b|[a-zđ]\)\s)"
+    rf"{_PART}|[a-zđ]\)\s)"
 )
 _NUMBERED_HEADING = re.compile(
-    r"^\s*(?P<num>Phần\s+[IVX\d]+|PHẦN\s+[IVX\d]+|[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.)\s*"
+    rf"^\s*(?P<num>{_PART}|[IVX]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.)\s*"
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
@@ -327,7 +329,7 @@ def _classify(p: Paragraph) -> None:
     unterminated = not _ends_terminal(t)
     if m and unterminated and len(t) <= 200:
         num = m.group("num")
-        if num.lower().startswith("phần"):
+        if num.lower().startswith(("phần", "chương")):
             level = 0
         elif re.fullmatch(r"[IVX]+\.", num):
             level = 1
