@@ -340,3 +340,11 @@ def test_plan_section_of_a_report_sets_period_and_target_status() -> None:
     poverty = by_mention(obs, "1,5%")
     assert (poverty.measure, poverty.value, poverty.period.code, poverty.base_period.code) == (
         "change_abs", -1.5, "2026", "2025")
+
+
+def test_this_year_and_next_year_are_relative_to_the_context() -> None:
+    text = ("Quý I/2025, GRDP tăng 8,27%. Năm tới, tỉnh phấn đấu tăng trưởng kinh tế đạt 10%; "
+            "cả năm nay thu ngân sách ước đạt 18.000 tỷ đồng.")
+    obs = extract(text, dt.date(2025, 4, 15))
+    assert [(o.period.code, o.status) for o in obs] == [
+        ("2025-Q1", "actual"), ("2026", "target"), ("2025", "estimate")]

@@ -366,7 +366,11 @@ class _Extractor:
         for pm in periods:
             if pm.start > first_q:
                 break
-            if self._is_ref(pm, fs) and not pm.horizon and pm.kind != "now":
+            if (
+                self._is_ref(pm, fs)
+                and not pm.horizon
+                and pm.kind not in ("now", "this_year", "next_year")
+            ):
                 resolved = self._resolve(pm, frame)
                 if resolved is not None:
                     return resolved
@@ -379,7 +383,15 @@ class _Extractor:
             return False
         if SUPERLATIVE.search(before):
             return False
-        return pm.kind in ("explicit", "n_years", "whole_period", "term", "now")
+        return pm.kind in (
+            "explicit",
+            "n_years",
+            "whole_period",
+            "term",
+            "now",
+            "this_year",
+            "next_year",
+        )
 
     # -- one quantity ---------------------------------------------------------------------------
     def _observe(
@@ -908,10 +920,11 @@ class _Extractor:
                 return context
             year = context.end.year if context else self.doc.year
             return term_containing(year) if year else None
-        if pm.kind == "now":
-            if context:
-                return Period.year(context.end.year)
-            return Period.year(self.doc.published.year) if self.doc.published else None
+        year = context.end.year if context else self.doc.year
+        if pm.kind in ("now", "this_year"):
+            return Period.year(year) if year else None
+        if pm.kind == "next_year":
+            return Period.year(year + 1) if year else None
         return None
 
     def _multi_year_context(self, frame: Frame, year: int) -> Period:

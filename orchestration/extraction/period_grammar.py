@@ -118,6 +118,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("whole_period", r"cả\s+giai\s+đoạn|giai\s+đoạn\s+này|cả\s+nhiệm\s+kỳ|trong\s+nhiệm\s+kỳ"),
     ("term", r"nhiệm\s+kỳ(?!\s+(?:trước|\d))"),
     ("next_year", r"năm\s+(?:tới|sau)(?!\s+\d)"),
+    ("this_year", r"năm\s+nay|cả\s+năm(?!\s+\d)"),
     ("now", r"đến\s+nay|hiện\s+nay|hiện\s+tại|hiện\s+có|tính\s+đến\s+thời\s+điểm\s+này"),
     # single years, with their modifiers
     (
@@ -222,6 +223,7 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         "whole_period",
         "term",
         "next_year",
+        "this_year",
         "now",
     ):
         pm.kind = kind
