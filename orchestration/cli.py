@@ -64,6 +64,14 @@ def warehouse_summary(path: Path) -> dict[str, int | None]:
         con.close()
 
 
+def _root_error(error: Any) -> str:
+    """The innermost cause of a Dagster error (the user code's own exception)."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = (getattr(error, "message", "") or "").strip()
+    return message or getattr(error, "cls_name", None) or "unknown error"
+
+
 def _failure_reason(result: Any) -> str:
     """One line naming the failed step and why."""
     for event in result.all_events:
@@ -72,7 +80,7 @@ def _failure_reason(result: Any) -> str:
         data = event.step_failure_data
         user = getattr(data, "user_failure_data", None)
         text = (user.description if user and user.description else None) or (
-            data.error.message if data.error else "unknown error"
+            _root_error(data.error) if data.error else "unknown error"
         )
         first = " ".join(text.strip().splitlines()[0].split()) if text.strip() else "failed"
         return f"step {event.step_key} failed: {first}"

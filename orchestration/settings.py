@@ -7,6 +7,8 @@ Environment variables override the defaults:
   ``<project>/warehouse/provstats.duckdb``)
 * ``DAGSTER_HOME``    Dagster instance (run history, schedules, sensor cursors)
   (default ``<project>/.dagster_home``)
+* ``PROVSTATS_LOCK_TIMEOUT_S``  seconds a refresh waits for another writer of the same
+  warehouse before failing (default 900)
 
 Relative values are resolved against the current working directory, then made
 absolute, so that dbt (which runs in its own working directory) and Dagster always
@@ -41,3 +43,22 @@ def warehouse_path() -> Path:
 def dagster_home() -> Path:
     """The Dagster instance folder; kept in the project so history survives restarts."""
     return _env_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home")
+
+
+DEFAULT_LOCK_TIMEOUT_S = 900.0
+
+
+def lock_timeout_s() -> float:
+    """Seconds a writer waits for another writer's lock (``PROVSTATS_LOCK_TIMEOUT_S``)."""
+    value = os.environ.get("PROVSTATS_LOCK_TIMEOUT_S", "").strip()
+    if not value:
+        return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(
+            f"PROVSTATS_LOCK_TIMEOUT_S={value!r} is not a number of seconds"
+        ) from None
+    if seconds < 0:
+        raise ValueError(f"PROVSTATS_LOCK_TIMEOUT_S={value!r} must not be negative")
+    return seconds

@@ -91,6 +91,13 @@ def test_dbt_tests_and_python_checks_are_asset_checks(repo, manifest):
     for test in generic:
         parent = manifest["nodes"][test["attached_node"]]
         assert dg.AssetCheckKey(_model_key(parent), test["name"]) in check_keys, test["name"]
+    # singular tests too, including the one reading two models (mapped by meta.dagster.ref)
+    singular = [n["name"] for n in manifest["nodes"].values()
+                if n["resource_type"] == "test" and not n.get("attached_node")]
+    assert "assert_fct_indicator_spans_index_source_text" in singular
+    for name in singular:
+        assert any(key.name == name for key in check_keys), name
+    assert "assert_fct_indicator_spans_index_source_text" in by_asset["marts/fct_indicator"]
 
 
 def test_jobs_schedule_and_sensor(defs, repo):

@@ -348,3 +348,15 @@ def test_this_year_and_next_year_are_relative_to_the_context() -> None:
     obs = extract(text, dt.date(2025, 4, 15))
     assert [(o.period.code, o.status) for o in obs] == [
         ("2025-Q1", "actual"), ("2026", "target"), ("2025", "estimate")]
+
+
+def test_comparison_closing_a_list_of_counts_is_the_base_of_each_item() -> None:
+    listed = extract("Năm 2025, toàn tỉnh giảm 45 trường, 125 điểm trường so với năm 2020.")
+    school = by_mention(listed, "45")
+    assert (school.measure, school.period.code, school.base_period.code) == (
+        "change_abs", "2025", "2020")
+    # a comparison after another clause with its own verb is not carried back
+    other = extract("Năm 2025, số doanh nghiệp tăng 120 doanh nghiệp, vốn đăng ký tăng "
+                    "2.500 tỷ đồng so với năm 2024.")
+    assert by_mention(other, "120").base_period is None
+    assert by_mention(other, "2.500").base_period.code == "2024"

@@ -97,6 +97,22 @@ def _prune_target_dirs(target_path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _keep_partial_parse(target_path: Path) -> None:
+    """Make this build's parse the one the next invocation starts from.
+
+    dagster-dbt seeds each invocation's target folder with the project's
+    ``target/partial_parse.msgpack``. The build copy has a stable path, so the next build
+    has the same profile and vars as this one and dbt can skip re-parsing unchanged files
+    (dbt itself checks file hashes and re-parses whatever changed).
+    """
+    produced = target_path / "partial_parse.msgpack"
+    if produced.exists():
+        shared = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+        tmp = shared.with_name(shared.name + ".tmp")
+        shutil.copyfile(produced, tmp)
+        tmp.replace(shared)
+
+
 @dbt_assets(
     manifest=DBT_MANIFEST,
     project=dbt_project,
@@ -131,6 +147,7 @@ def dbt_warehouse(
                     "dbt_logs": dg.MetadataValue.path(str(invocation.target_path)),
                 },
             )
+    _keep_partial_parse(invocation.target_path)
     _prune_target_dirs(invocation.target_path)
     context.log.info(f"dbt build published {warehouse.published_path}")
     yield from events

@@ -82,14 +82,18 @@ class WarehouseResource(dg.ConfigurableResource):
             "<project>/warehouse/provstats.duckdb), resolved at run time."
         ),
     )
-    lock_timeout_s: float = Field(
-        default=900.0,
-        description="How long a writer waits for another writer to finish before failing.",
+    lock_timeout_s: float | None = Field(
+        default=None,
+        description=(
+            "Seconds a writer waits for another writer to finish before failing. Empty: "
+            "settings.lock_timeout_s() (PROVSTATS_LOCK_TIMEOUT_S or 900)."
+        ),
     )
 
     @property
     def store(self) -> Warehouse:
-        return Warehouse(self.path or settings.warehouse_path(), self.lock_timeout_s)
+        timeout = settings.lock_timeout_s() if self.lock_timeout_s is None else self.lock_timeout_s
+        return Warehouse(self.path or settings.warehouse_path(), timeout)
 
     @property
     def published_path(self) -> Path:

@@ -958,10 +958,16 @@ class _Extractor:
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None, None
         clause_end = _phrase_end(fs, q.vend, stop_at_verbs=False)
+        # "giảm 45 trường, 125 điểm trường so với năm 2020": the comparison closing a
+        # list of counts applies to every item of the list
+        listed = COORDINATED_COUNTS_THEN_BASE.match(fs, q.vend)
+        base_from = listed.end(1) if listed else q.vend
+        if listed:
+            clause_end = max(clause_end, _phrase_end(fs, base_from, stop_at_verbs=False))
         for pm in periods:
             if not (q.vend <= pm.start <= clause_end + 2):
                 continue
-            before = fs[q.vend : pm.start]
+            before = fs[base_from : pm.start]
             if measure == "multiple_of_base":
                 if not re.fullmatch(r"\s*(?:lần\s*)?(?:so\s+với\s*)?", before):
                     continue
@@ -1112,6 +1118,12 @@ def _head_of_last_phrase(
     last_phrase = max(phrase_index(c.start) for c in left)
     in_phrase = [c for c in left if phrase_index(c.start) == last_phrase]
     return in_phrase[0]
+
+
+#: after a count: further ", <number> <noun>" items, then "so với" (group 1 ends the list)
+COORDINATED_COUNTS_THEN_BASE = re.compile(
+    r"([^\d,;.:()]{0,30}(?:\s*,\s*(?:và\s+)?\d[\d.,]*\s+[^\d,;.:()]{1,30}?)+)(?=\s*so\s+với)"
+)
 
 
 def _phrase_end(fs: str, pos: int, stop_at_verbs: bool = True) -> int:

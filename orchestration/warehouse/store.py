@@ -112,7 +112,9 @@ class Warehouse:
         with self.writer_lock():
             self._remove_stale_builds()
             self.build_dir.mkdir(parents=True, exist_ok=True)
-            build = self.build_dir / f"{self.path.stem}.{label}.{os.getpid()}.duckdb"
+            # A stable name (we hold the lock, so it is ours alone): dbt sees the same
+            # profile on every run and can reuse its partial parse.
+            build = self.build_dir / f"{self.path.stem}.{label}.build.duckdb"
             if self.path.exists():
                 shutil.copy2(self.path, build)
                 wal = self.path.with_name(self.path.name + ".wal")
