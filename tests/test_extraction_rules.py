@@ -198,11 +198,12 @@ def test_not_observations() -> None:
 
 
 def test_qualified_subset_is_not_the_indicator() -> None:
-    text = ("Năm 2024, lượng khách quốc tế đạt 45.000 lượt; tổng lượt khách du lịch đạt 3,9 "
-            "triệu lượt.")
+    text = ("Năm 2024, lượng khách nội địa đạt 45.000 lượt; tổng lượt khách du lịch đạt 3,9 "
+            "triệu lượt; khách quốc tế đạt 12.000 lượt.")
     obs = extract(text)
-    assert by_mention(obs, "45.000").indicator_code is None
+    assert by_mention(obs, "45.000").indicator_code is None  # a subset without its own code
     assert by_mention(obs, "3,9").indicator_code == "tourists"
+    assert by_mention(obs, "12.000").indicator_code == "tourists_international"
 
 
 FOOTNOTED = (
@@ -360,3 +361,29 @@ def test_comparison_closing_a_list_of_counts_is_the_base_of_each_item() -> None:
                     "2.500 tỷ đồng so với năm 2024.")
     assert by_mention(other, "120").base_period is None
     assert by_mention(other, "2.500").base_period.code == "2024"
+
+
+QUARTERLY_NEWS = (
+    "Quảng Ninh: Kinh tế quý I/2025 tăng trưởng 10,02%\n\n"
+    "Theo đó, tăng trưởng kinh tế (GRDP) quý I của tỉnh đạt 10,02%. GRDP bình quân đầu người "
+    "năm 2024 đạt 9.200 USD. Vốn đầu tư thực hiện toàn xã hội quý I ước đạt 15.320 tỷ đồng. "
+    "Toàn tỉnh đón 5,2 triệu lượt khách, trong đó khách quốc tế đạt 720 nghìn lượt.\n"
+    "Năm 2025, tỉnh phấn đấu tăng trưởng GRDP đạt 12% trở lên; thu ngân sách đạt trên "
+    "55.000 tỷ đồng; năm 2024 thu ngân sách ước đạt 50.100 tỷ đồng.\n"
+)
+
+
+def test_indicator_variants_of_news_prose() -> None:
+    obs = extract(QUARTERLY_NEWS, dt.date(2025, 4, 5))
+    title = [o for o in obs if o.mention == "10,02%"]
+    assert {o.indicator_code for o in title} == {"grdp"}  # "Kinh tế quý I/2025 tăng trưởng"
+    assert by_mention(obs, "9.200").indicator_code == "grdp_per_capita_usd"
+    assert by_mention(obs, "15.320").indicator_code == "social_investment"
+    assert by_mention(obs, "720").indicator_code == "tourists_international"
+    assert by_mention(obs, "5,2").indicator_code == "tourists"
+
+
+def test_target_verb_governs_the_semicolon_list_but_not_past_periods() -> None:
+    obs = extract(QUARTERLY_NEWS, dt.date(2025, 4, 5))
+    assert fields(by_mention(obs, "55.000"))[:4] == ("budget_revenue", "level", "2025", "target")
+    assert by_mention(obs, "50.100").status == "estimate"

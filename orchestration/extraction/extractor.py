@@ -25,6 +25,7 @@ Every decision is recorded in the observation's ``evidence``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from .lexicon import (
     PLANS,
     STOCKS,
     SUBSET_RE,
+    USD_VARIANT,
     Indicator,
     catalogue,
     fold,
@@ -280,6 +282,11 @@ class _Extractor:
         ref = self.doc.reference_end
         return bool(ref and period.start > ref)
 
+    def _is_past(self, period: Period) -> bool:
+        """The period ended before the document was published (it cannot be a target)."""
+        pub = self.doc.published
+        return bool(pub and period.end < pub)
+
     # -- paragraphs and sentences ------------------------------------------------------------
     def _paragraph(self, p: Paragraph, frame: Frame, prev_indicators: list[str]) -> list[str]:
         last = prev_indicators
@@ -466,6 +473,11 @@ class _Extractor:
         window: str,
         next_start: int,
     ) -> tuple[list[str], str, str | None]:
+        if q.kind == "money" and q.unit != "VND":
+            cues = [
+                dataclasses.replace(c, code=USD_VARIANT[c.code]) if c.code in USD_VARIANT else c
+                for c in cues
+            ]
         # 0a. "X% <noun>": the percentage is of that noun ("100% chất thải nguy hại")
         if q.is_pct and PCT_OF_NOUN.match(fs, q.vend) and not PCT_COMPLEMENT.match(fs, q.vend):
             stops = [k for k in (fs.find(";", q.vend), fs.find(".", q.vend)) if k > 0]
@@ -1024,6 +1036,10 @@ class _Extractor:
             return "target", "(target carried from the previous number)"
         if frame.heading_target:
             return "target", "(target section heading)"
+        head = _target_list_head(fs, q.vstart)
+        if st.last_status == "target" and head is not None and not self._is_past(period):
+            # "Năm 2025, tỉnh phấn đấu GRDP tăng 12%; thu ngân sách đạt 55.000 tỷ đồng"
+            return "target", f"{head} (governs the ';' list)"
         if self._is_future(period):
             return "target", "(period after the document's date)"
         before = fs[: q.vstart]
@@ -1057,6 +1073,19 @@ class _Extractor:
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _target_list_head(fs: str, pos: int) -> str | None:
+    """The target verb of a sentence's first clause when ``pos`` is in a later item of its
+    ';'-separated list, and no estimate cue opens that item."""
+    first = fs.find(";")
+    if first < 0 or first >= pos:
+        return None
+    m = _target_cue(fs[:first])
+    item = fs[fs.rfind(";", 0, pos) + 1 : pos]
+    if m is None or ESTIMATE_CUE.search(item):
+        return None
+    return m.group(0)
+
+
 def _last_match(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The last match of ``rx`` in ``text``."""
     last = None

@@ -118,7 +118,11 @@ CUES: list[Cue] = [
         r"(?:\s*\(grdp\))?|\bgrdp\b|quy\s+mô\s+(?:nền\s+)?kinh\s+tế|"
         r"(?:tốc\s+độ\s+)?tăng\s+trưởng\s+kinh\s+tế|tốc\s+độ\s+tăng\s+trưởng(?!\s+bình\s+quân\s+"
         r"(?:huy\s+động|dư\s+nợ))|tốc\s+độ\s+tăng(?=\s+(?:tổng\s+sản|grdp|bình\s+quân))|"
-        r"mục\s+tiêu\s+tăng\s+trưởng|mức\s+tăng\s+trưởng\s+chung",
+        r"mục\s+tiêu\s+tăng\s+trưởng|mức\s+tăng\s+trưởng\s+chung|"
+        # "Kinh tế quý I/2025 tăng trưởng 10,02%", "kinh tế của tỉnh tăng trưởng 8%"
+        r"(?<![\w-]\s)(?<!\w)(?:nền\s+)?kinh\s+tế(?=\s+(?:(?:của\s+)?(?:toàn\s+)?tỉnh"
+        r"[^.;,:()]{0,20}?\s+|(?:quý|qúy|năm|tháng|\d+\s+tháng)[^.;,:()]{0,20}?\s+)?"
+        r"tăng\s+trưởng)",
     ),
     _c("grdp_agriculture", rf"(?:khu\s+vực\s+|ngành\s+)?(?:{AGRI})", excludes=LABOUR),
     _c("grdp_industry_construction", rf"(?:khu\s+vực\s+|ngành\s+)?(?:{INDU})", excludes=LABOUR),
@@ -200,6 +204,10 @@ CUES: list[Cue] = [
     ),
     # --- tourism ------------------------------------------------------------------------------
     _c(
+        "tourists_international",
+        r"(?:(?:lượng|lượt)\s+)?khách(?:\s+du\s+lịch)?\s+(?:quốc\s+tế|nước\s+ngoài)",
+    ),
+    _c(
         "tourists",
         r"(?:(?:tổng\s+)?(?:lượng|lượt)\s+khách(?:\s+du\s+lịch)?|khách\s+du\s+lịch|du\s+khách)"
         rf"(?!\s+(?:{SUBSET}))",
@@ -242,7 +250,9 @@ CUES: list[Cue] = [
     ),
     _c(
         "social_investment",
-        r"(?:tổng\s+)?vốn\s+đầu\s+tư\s+(?:toàn\s+)?xã\s+hội|"
+        # "vốn đầu tư (thực hiện) (trên địa bàn) toàn xã hội", "vốn đầu tư phát triển"
+        r"(?:tổng\s+)?vốn\s+đầu\s+tư(?:\s+thực\s+hiện)?(?:\s+trên\s+địa\s+bàn)?"
+        r"\s+(?:toàn\s+)?xã\s+hội|"
         r"(?:tổng\s+)?vốn\s+đầu\s+tư\s+phát\s+triển(?:\s+toàn\s+xã\s+hội)?",
     ),
     _c("public_investment_disbursed", r"giải\s+ngân(?:\s+vốn\s+đầu\s+tư\s+công)?"),
@@ -421,6 +431,10 @@ STOCKS = frozenset(
 )
 # Amounts fixed by a decision (a plan assigned is a fact, not an estimate)
 PLANS = frozenset({"public_investment_plan"})
+
+#: indicators kept in đồng whose dollar figure is its own catalogue code
+#: ("GRDP bình quân đầu người đạt 9.200 USD")
+USD_VARIANT = {"grdp_per_capita": "grdp_per_capita_usd"}
 
 # counted nouns that pick among the indicators of their unit
 COUNT_UNIT_DEFAULTS = {
