@@ -387,3 +387,17 @@ def test_target_verb_governs_the_semicolon_list_but_not_past_periods() -> None:
     obs = extract(QUARTERLY_NEWS, dt.date(2025, 4, 5))
     assert fields(by_mention(obs, "55.000"))[:4] == ("budget_revenue", "level", "2025", "target")
     assert by_mention(obs, "50.100").status == "estimate"
+
+
+def test_comparison_stated_before_the_change_and_accident_counts() -> None:
+    text = ("Tháng 5/2024, CPI so với tháng trước tăng 0,3%, so với cùng kỳ năm trước tăng "
+            "4,1%. Năm 2024, xảy ra 40 vụ tai nạn giao thông, so với năm 2023 giảm 6 vụ.")
+    obs = extract(text, dt.date(2024, 12, 20))
+    monthly = by_mention(obs, "0,3%")
+    assert (monthly.measure, monthly.period.code, monthly.base_period.code) == (
+        "change_pct", "2024-05", "2024-04")
+    assert by_mention(obs, "4,1%").measure == "yoy_pct"
+    accidents = by_mention(obs, "40")
+    assert (accidents.indicator_code, accidents.unit) == ("traffic_accidents", "ACCIDENT")
+    fewer = by_mention(obs, "6 vụ")
+    assert (fewer.measure, fewer.value, fewer.base_period.code) == ("change_abs", -6.0, "2023")

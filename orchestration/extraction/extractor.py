@@ -613,7 +613,7 @@ class _Extractor:
                 return u in ("VND_BN", "VND_MN")
             return u in ("USD_MN", "USD")
         if q.kind == "count":
-            if q.unit == u:
+            if q.unit == u or u in SAME_COUNT.get(q.unit, ()):
                 return True
             if q.unit == "COMMUNE" and u == "PCT":
                 return False
@@ -990,6 +990,16 @@ class _Extractor:
                 if base != period.shifted_years(-1):
                     st.base = base
                 return base, pm.text
+        for pm in periods:
+            # "so với cùng kỳ giảm 5 vụ": the comparison stated just before the change
+            if not (pm.end <= q.vstart <= pm.end + 25):
+                continue
+            if re.search(r"so\s+với\s*$", fs[max(0, pm.start - 12) : pm.start]) and (
+                BASE_THEN_CHANGE.fullmatch(fs, pm.end, q.vstart)
+            ):
+                base = self._base_of(pm, period)
+                if base is not None:
+                    return base, f"so với {pm.text}"
         if st.base is not None:
             return st.base, "(base carried from the same sentence)"
         if measure == "change_abs" and ind is not None and ind.is_rate:
@@ -1148,6 +1158,14 @@ def _head_of_last_phrase(
     in_phrase = [c for c in left if phrase_index(c.start) == last_phrase]
     return in_phrase[0]
 
+
+#: between "so với <period>" and the number it qualifies
+BASE_THEN_CHANGE = re.compile(
+    r"\s*,?\s*(?:thì\s+)?(?:tăng|giảm|cao\s+hơn|thấp\s+hơn)(?:\s+(?:thêm|được|lên|xuống))?\s*"
+)
+
+#: count words that also count another catalogue unit ("45 vụ tai nạn giao thông")
+SAME_COUNT = {"CASE": ("ACCIDENT",)}
 
 #: after a count: further ", <number> <noun>" items, then "so với" (group 1 ends the list)
 COORDINATED_COUNTS_THEN_BASE = re.compile(
