@@ -30,9 +30,10 @@ from tests.fixtures.landing_sample import (
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt_project"
 CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "indicators.csv"
-SPEC_CATALOGUE = ROOT.parent / "shared" / "spec" / "indicators.csv"
-# Named like the orchestrator's build copies (<stem>.<label>.<pid>.duckdb).
-WAREHOUSE_NAME = "provstats.pytest.0.duckdb"
+# The client's catalogue (../shared/spec/indicators.csv), vendored: its codes are fixed.
+SPEC_CATALOGUE = ROOT / "tests" / "fixtures" / "spec" / "indicators.csv"
+# Named like the orchestrator's build copies (<stem>.<label>.build.duckdb).
+WAREHOUSE_NAME = "provstats.pytest.build.duckdb"
 
 
 def _dbt_executable() -> str:
@@ -147,12 +148,15 @@ def _spec_catalogue_rows(path: Path) -> list[list[str]]:
         return [r[:5] + [",".join(r[5:])] for r in csv.reader(f)]
 
 
-def test_catalogue_seed_is_the_spec_catalogue():
-    if not SPEC_CATALOGUE.exists():
-        pytest.skip(f"{SPEC_CATALOGUE} is not available here")
+def test_catalogue_seed_keeps_every_spec_row_and_only_adds_codes():
     with (CATALOGUE).open(encoding="utf-8", newline="") as f:
         seed = list(csv.reader(f))
-    assert seed == _spec_catalogue_rows(SPEC_CATALOGUE)
+    spec = _spec_catalogue_rows(SPEC_CATALOGUE)
+    assert seed[0] == spec[0]
+    assert [r for r in seed if r[0] in {s[0] for s in spec}] == spec  # unchanged, same order
+    added = [r[0] for r in seed[1:] if r[0] not in {s[0] for s in spec}]
+    assert len(set(r[0] for r in seed)) == len(seed)
+    assert "tourists_international" in added
 
 
 def test_dim_indicator_has_every_catalogue_code_with_properties(con):
