@@ -1,14 +1,18 @@
 """Smoke test of the Dagster UI: start ``dagster-webserver`` on 127.0.0.1, wait for it,
 ask its GraphQL API what it loaded, and stop it.
 
-It checks what an operator relies on in the UI: the Python and dbt assets, asset checks,
-the refresh jobs, the daily schedule (cron, time zone, running by default) and the raw
-folder sensor. The server runs against a private DAGSTER_HOME / RAW_DIR / WAREHOUSE_PATH
-and is always stopped (process group SIGTERM, then SIGKILL), even when an assertion fails.
+It checks what an operator relies on in the UI: the code location loads without error, the
+Python and dbt assets (exactly the keys of the project's ``Definitions``), asset checks, the
+refresh jobs, the daily schedule (cron, time zone, running by default) and the raw folder
+sensor (running by default). The server runs against a private DAGSTER_HOME / RAW_DIR /
+WAREHOUSE_PATH and is always stopped, even when an assertion fails: its whole process group
+(the webserver and the gRPC code server it spawns) gets SIGTERM, then SIGKILL after 30 s.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import os
 import signal
@@ -26,7 +30,23 @@ import pytest
 
 from tests.conftest import ROOT, PipelineEnv
 
-STARTUP_TIMEOUT_S = 180
+# Generous: loading the code location takes ~30-60 s alone, minutes on a busy 2-CPU box.
+STARTUP_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 30
+
+WORKSPACE_QUERY = """
+{
+  workspaceOrError {
+    __typename
+    ... on Workspace {
+      locationEntries {
+        name
+        locationOrLoadError { __typename ... on PythonError { message } }
+      }
+    }
+  }
+}
+"""
 
 REPOSITORY_QUERY = """
 {
@@ -70,15 +90,43 @@ def _log_tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def _group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of the process group ``pgid``, read from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, sig)
+
+
+def _running(proc: subprocess.Popen) -> bool:
+    """Whether the webserver or anything else in its process group is still alive."""
+    return proc.poll() is None or bool(_group_members(proc.pid))
+
+
+def _wait_stopped(proc: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while _running(proc) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return not _running(proc)
+
+
 def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+    """SIGTERM the server's process group (even if the webserver itself already died, its
+    code server may not have), wait up to 30 s, then SIGKILL what is left."""
+    _signal_group(proc.pid, signal.SIGTERM)
+    if not _wait_stopped(proc, STOP_TIMEOUT_S):
+        _signal_group(proc.pid, signal.SIGKILL)
+        _wait_stopped(proc, STOP_TIMEOUT_S)
 
 
 def _wait_until_up(proc: subprocess.Popen, base: str, log: Path) -> None:
@@ -90,7 +138,7 @@ def _wait_until_up(proc: subprocess.Popen, base: str, log: Path) -> None:
             with urllib.request.urlopen(f"{base}/server_info", timeout=5) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except (urllib.error.URLError, http.client.HTTPException, OSError):
             pass
         time.sleep(1)
     pytest.fail(f"dagster-webserver did not answer in {STARTUP_TIMEOUT_S}s:\n{_log_tail(log)}")
@@ -132,11 +180,18 @@ def webserver(pipeline_env: PipelineEnv, dbt_manifest: Path, tmp_path: Path) -> 
     finally:
         _stop(proc)
     assert proc.poll() is not None, "the webserver is still running"
+    assert not _group_members(proc.pid), f"left behind: {_group_members(proc.pid)}"
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{base}/server_info", timeout=5)
 
 
 def test_ui_loads_assets_checks_jobs_schedule_and_sensor(webserver: str, defs) -> None:
+    workspace = graphql(webserver, WORKSPACE_QUERY)["workspaceOrError"]
+    assert workspace["__typename"] == "Workspace", workspace
+    [location] = workspace["locationEntries"]
+    loaded = location["locationOrLoadError"]
+    assert loaded["__typename"] == "RepositoryLocation", loaded.get("message", loaded)
+
     repos = graphql(webserver, REPOSITORY_QUERY)["repositoriesOrError"]
     assert repos["__typename"] == "RepositoryConnection", repos
     [repo] = repos["nodes"]
@@ -151,7 +206,7 @@ def test_ui_loads_assets_checks_jobs_schedule_and_sensor(webserver: str, defs) -
     assert daily["scheduleState"]["status"] == "RUNNING"
 
     sensors = {s["name"]: s for s in repo["sensors"]}
-    assert "raw_folder_sensor" in sensors
+    assert sensors["raw_folder_sensor"]["sensorState"]["status"] == "RUNNING"
 
     nodes = graphql(webserver, ASSETS_QUERY)["assetNodes"]
     keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
