@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -25,8 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_SEEDS = ROOT / "raw"
 DBT_DIR = ROOT / "dbt_project"
 
+#: The longest a test waits for one subprocess (a refresh, a dbt command, a notebook
+#: cell, the webserver's start-up) before it fails. Generous on purpose: a loaded CI
+#: machine can be ten times slower than a laptop, and a test that times out there says
+#: nothing about the product. Override with PROVSTATS_TEST_TIMEOUT_S.
+SUBPROCESS_TIMEOUT_S = float(os.environ.get("PROVSTATS_TEST_TIMEOUT_S", "1800"))
 
-def _dbt_executable() -> str:
+
+def dbt_executable() -> str:
+    """The dbt next to this Python (the project's venv), else on PATH; skip without one."""
     beside_python = Path(sys.executable).with_name("dbt")
     if beside_python.exists():
         return str(beside_python)
@@ -36,15 +44,32 @@ def _dbt_executable() -> str:
     return found
 
 
+def run_dbt(command: str, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
+    """``dbt <command>`` as the orchestrator runs it, on ``warehouse``, with its target and
+    logs in ``work_dir`` (so tests never touch the project's own target/)."""
+    return subprocess.run(
+        [
+            dbt_executable(), command,
+            "--project-dir", str(DBT_DIR),
+            "--profiles-dir", str(DBT_DIR),
+            "--vars", json.dumps({"warehouse_path": str(warehouse)}),
+            "--target-path", str(work_dir / "target"),
+            "--log-path", str(work_dir / "logs"),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )
+
+
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """Run ``dbt parse`` once per session so ``dbt_project/target/manifest.json`` is current
     (the @dbt_assets definition is built from it when orchestration.definitions loads)."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
-        [_dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_DIR),
+        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_DIR),
          "--profiles-dir", str(DBT_DIR)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S,
     )
     assert result.returncode == 0, f"dbt parse failed:\n{result.stdout}\n{result.stderr}"
     manifest = DBT_DIR / "target" / "manifest.json"

@@ -9,16 +9,12 @@ second build on a deliberately broken copy checks that the contract tests stop i
 from __future__ import annotations
 
 import csv
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.conftest import ROOT, run_dbt
 from tests.fixtures.landing_sample import (
     NEWS,
     NEWS_EARLY,
@@ -27,39 +23,11 @@ from tests.fixtures.landing_sample import (
     write_landing,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DBT_DIR = ROOT / "dbt_project"
 CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "indicators.csv"
 # The client's catalogue (../shared/spec/indicators.csv), vendored: its codes are fixed.
 SPEC_CATALOGUE = ROOT / "tests" / "fixtures" / "spec" / "indicators.csv"
 # Named like the orchestrator's build copies (<stem>.<label>.build.duckdb).
 WAREHOUSE_NAME = "provstats.pytest.build.duckdb"
-
-
-def _dbt_executable() -> str:
-    beside_python = Path(sys.executable).with_name("dbt")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("dbt")
-    if found is None:
-        pytest.skip("dbt is not installed")
-    return found
-
-
-def run_dbt(command: str, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
-    """Run ``dbt <command>`` as the orchestrator does, with target and logs in work_dir."""
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [
-            _dbt_executable(), command,
-            "--project-dir", str(DBT_DIR),
-            "--profiles-dir", str(DBT_DIR),
-            "--vars", json.dumps({"warehouse_path": str(warehouse)}),
-            "--target-path", str(work_dir / "target"),
-            "--log-path", str(work_dir / "logs"),
-        ],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +29,7 @@ import duckdb
 import pytest
 
 from orchestration.warehouse.store import Warehouse, WarehouseBusyError
-from tests.conftest import ROOT, PipelineEnv
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv, make_env
 
 NEW_DOCUMENT = (
     "Báo cáo nhanh tháng 10/2025\n\n"
@@ -40,30 +42,50 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _start_refresh(env: PipelineEnv, *extra_env: tuple[str, str]) -> subprocess.Popen:
-    """``python -m orchestration refresh`` in its own process group."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestration", "refresh", "--log-level", "WARNING"],
-        cwd=ROOT,
-        env={**os.environ, **env.env_vars(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-             **dict(extra_env)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )
+class Refresh:
+    """``python -m orchestration refresh`` running in its own process group.
 
+    Its output goes to a file, not a pipe: two refreshes can run while the test waits on
+    one of them, and a pipe nobody reads would stall the other once it filled up.
+    """
 
-def _finish(proc: subprocess.Popen, timeout: float = 600) -> tuple[int, str]:
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        pytest.fail(f"refresh did not finish in {timeout}s:\n{out[-3000:]}")
-    return proc.returncode, out
+    def __init__(self, env: PipelineEnv, *extra_env: tuple[str, str]) -> None:
+        # lives as long as this object (the test that started the refresh)
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "orchestration", "refresh", "--log-level", "WARNING"],
+            cwd=ROOT,
+            env={**os.environ, **env.env_vars(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                 **dict(extra_env)},
+            stdout=self.log, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def kill(self) -> int:
+        """SIGKILL the whole process group (dbt included); return the exit code."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        return self.proc.wait(timeout=60)
+
+    def finish(self, timeout: float = SUBPROCESS_TIMEOUT_S) -> tuple[int, str]:
+        """Wait for the refresh; fail the test (killing it) if it takes over ``timeout``."""
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"refresh did not finish in {timeout:.0f}s:\n{self.output()[-3000:]}")
+        return code, self.output()
 
 
 def _refresh(env: PipelineEnv) -> str:
-    code, out = _finish(_start_refresh(env))
+    code, out = Refresh(env).finish()
     assert code == 0, f"refresh failed ({code}):\n{out[-3000:]}"
     return out
 
@@ -93,11 +115,24 @@ def _children_named(pid: int, needle: str) -> bool:
     return False
 
 
+@pytest.fixture(scope="module")
+def seeded_warehouse(tmp_path_factory, dbt_manifest: Path) -> Path:
+    """The seeds refreshed once through the CLI; each test starts from a copy of it."""
+    env = make_env(tmp_path_factory.mktemp("faults_seeded"))
+    _refresh(env)
+    assert not env.warehouse_path.with_name(env.warehouse_path.name + ".wal").exists()
+    return env.warehouse_path
+
+
 @pytest.fixture
-def built_env(pipeline_env: PipelineEnv, dbt_manifest: Path) -> PipelineEnv:
-    """The seeds refreshed once through the CLI into the private warehouse."""
-    _refresh(pipeline_env)
-    assert pipeline_env.warehouse_path.exists()
+def built_env(pipeline_env: PipelineEnv, seeded_warehouse: Path) -> PipelineEnv:
+    """A private copy of the seeds and of the warehouse refreshed from them.
+
+    The warehouse holds no path of its raw folder (documents are known by file name and
+    content hash), so a copy next to a copy of the same raw files is up to date.
+    """
+    pipeline_env.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded_warehouse, pipeline_env.warehouse_path)
     return pipeline_env
 
 
@@ -107,21 +142,21 @@ def test_refresh_killed_while_dbt_writes_keeps_the_published_file(built_env: Pip
     (env.raw_dir / "bao-cao-thang-10-2025.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
     dbt_build = env.warehouse_path.parent / ".build" / "provstats.dbt.build.duckdb"
 
-    proc = _start_refresh(env)
-    deadline = time.monotonic() + 300
+    refresh = Refresh(env)
+    deadline = time.monotonic() + SUBPROCESS_TIMEOUT_S
     try:
         # kill once dbt is running on its build copy (the step that takes longest)
-        while not (dbt_build.exists() and _children_named(proc.pid, "dbt")):
-            assert proc.poll() is None, f"refresh ended before dbt started:\n{proc.stdout.read()}"
+        while not (dbt_build.exists() and _children_named(refresh.pid, "dbt")):
+            assert refresh.proc.poll() is None, (
+                f"refresh ended before dbt started:\n{refresh.output()[-3000:]}")
             assert time.monotonic() < deadline, "dbt never started"
             time.sleep(0.05)
         # the landing step has published the new document; dbt now writes its own copy
         before = _sha256(env.warehouse_path)
         time.sleep(1.0)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+        code = refresh.kill()
+    assert code == -signal.SIGKILL
 
     # the published file is byte for byte what it was when dbt started: the landing
     # tables of this run and the marts of the last good run
@@ -149,9 +184,10 @@ def test_refresh_killed_while_dbt_writes_keeps_the_published_file(built_env: Pip
 def test_two_refreshes_at_once_run_one_after_the_other(built_env: PipelineEnv):
     env = built_env
     (env.raw_dir / "bao-cao-thang-10-2025.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
-    first = _start_refresh(env)
-    second = _start_refresh(env)
-    (code_1, out_1), (code_2, out_2) = _finish(first), _finish(second)
+    # however slow the machine, the waiting refresh must not give up on the lock
+    patient = ("PROVSTATS_LOCK_TIMEOUT_S", str(2 * SUBPROCESS_TIMEOUT_S))
+    first, second = Refresh(env, patient), Refresh(env, patient)
+    (code_1, out_1), (code_2, out_2) = first.finish(), second.finish()
     assert code_1 == 0, out_1[-3000:]
     assert code_2 == 0, out_2[-3000:]
     # one consistent warehouse: every fact has its source and every source was read once
@@ -174,7 +210,7 @@ def test_a_refresh_that_cannot_get_the_lock_fails_cleanly(built_env: PipelineEnv
     before = _sha256(env.warehouse_path)
     (env.raw_dir / "bao-cao-thang-10-2025.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
     with Warehouse(env.warehouse_path).writer_lock():  # another writer is busy
-        code, out = _finish(_start_refresh(env, ("PROVSTATS_LOCK_TIMEOUT_S", "1")))
+        code, out = Refresh(env, ("PROVSTATS_LOCK_TIMEOUT_S", "1")).finish()
     assert code == 1, out[-3000:]
     last = out.strip().splitlines()[-1]
     assert "locked by another writer" in last and "nothing was changed" in last, last

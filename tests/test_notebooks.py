@@ -15,11 +15,9 @@ The committed notebooks must carry no outputs and no execution counts.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,28 +27,17 @@ import pytest
 from nbclient import NotebookClient
 
 from orchestration import notebook_support as ns
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, run_dbt
 from tests.fixtures.landing_sample import sample_rows, write_landing
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
-DBT_DIR = ROOT / "dbt_project"
 NOTEBOOKS = ("01_overview.ipynb", "02_targets.ipynb", "03_data_quality.ipynb")
 GEO = "VN-09"
 
 
 # ------------------------------------------------------------------ the warehouse
-def _dbt_executable() -> str:
-    beside_python = Path(sys.executable).with_name("dbt")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("dbt")
-    if found is None:
-        pytest.skip("dbt is not installed")
-    return found
-
-
 def build_warehouse(work_dir: Path) -> Path:
     """Build the warehouse the notebooks are tested against and return its path.
 
@@ -61,18 +48,7 @@ def build_warehouse(work_dir: Path) -> Path:
     """
     path = work_dir / "provstats.duckdb"
     write_landing(path, sample_rows())
-    result = subprocess.run(
-        [
-            _dbt_executable(), "build",
-            "--project-dir", str(DBT_DIR),
-            "--profiles-dir", str(DBT_DIR),
-            "--vars", json.dumps({"warehouse_path": str(path)}),
-            "--target-path", str(work_dir / "target"),
-            "--log-path", str(work_dir / "logs"),
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-    )
+    result = run_dbt("build", path, work_dir)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
     return path
 
@@ -105,7 +81,7 @@ def execute_notebook(name: str, warehouse: Path) -> nbformat.NotebookNode:
     """
     nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
     client = NotebookClient(
-        nb, kernel_name="python3", timeout=600, allow_errors=True,
+        nb, kernel_name="python3", timeout=SUBPROCESS_TIMEOUT_S, allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
     )
     client.execute(env={
@@ -204,7 +180,7 @@ def test_kernel_is_the_projects_python(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import sys, orchestration.notebook_support as m; print(sys.executable); "
         "print(m.__file__)")])
-    NotebookClient(nb, kernel_name="python3", timeout=120,
+    NotebookClient(nb, kernel_name="python3", timeout=SUBPROCESS_TIMEOUT_S,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     executable, module = nb.cells[0].outputs[0].text.split()
     assert Path(executable).parent.resolve() == Path(sys.executable).parent.resolve()

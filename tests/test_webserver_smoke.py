@@ -28,10 +28,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, PipelineEnv
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv
 
-# Generous: loading the code location takes ~30-60 s alone, minutes on a busy 2-CPU box.
-STARTUP_TIMEOUT_S = 300
+# Loading the code location takes ~30-60 s alone, minutes on a busy 2-CPU box; a
+# webserver that exits early fails the test at once.
+STARTUP_TIMEOUT_S = SUBPROCESS_TIMEOUT_S
 STOP_TIMEOUT_S = 30
 
 WORKSPACE_QUERY = """
