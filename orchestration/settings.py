@@ -9,6 +9,8 @@ Environment variables override the defaults:
   (default ``<project>/.dagster_home``)
 * ``PROVSTATS_LOCK_TIMEOUT_S``  seconds a refresh waits for another writer of the same
   warehouse before failing (default 900)
+* ``PROVSTATS_MAX_FILE_BYTES``  raw files larger than this are quarantined unread
+  (default 26214400, 25 MiB)
 
 Relative values are resolved against the current working directory, then made
 absolute, so that dbt (which runs in its own working directory) and Dagster always
@@ -46,19 +48,29 @@ def dagster_home() -> Path:
 
 
 DEFAULT_LOCK_TIMEOUT_S = 900.0
+DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024
+
+
+def _env_number(name: str, default: float, what: str) -> float:
+    """A non-negative number from the environment variable ``name`` (``default`` if unset)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number of {what}") from None
+    if number < 0:
+        raise ValueError(f"{name}={value!r} must not be negative")
+    return number
 
 
 def lock_timeout_s() -> float:
     """Seconds a writer waits for another writer's lock (``PROVSTATS_LOCK_TIMEOUT_S``)."""
-    value = os.environ.get("PROVSTATS_LOCK_TIMEOUT_S", "").strip()
-    if not value:
-        return DEFAULT_LOCK_TIMEOUT_S
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(
-            f"PROVSTATS_LOCK_TIMEOUT_S={value!r} is not a number of seconds"
-        ) from None
-    if seconds < 0:
-        raise ValueError(f"PROVSTATS_LOCK_TIMEOUT_S={value!r} must not be negative")
-    return seconds
+    return _env_number("PROVSTATS_LOCK_TIMEOUT_S", DEFAULT_LOCK_TIMEOUT_S, "seconds")
+
+
+def max_file_bytes() -> int:
+    """Largest raw file that is read (``PROVSTATS_MAX_FILE_BYTES``); larger ones are
+    quarantined without being read into memory."""
+    return int(_env_number("PROVSTATS_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, "bytes"))

@@ -8,8 +8,9 @@ name. One refresh must load every readable file, quarantine the unreadable ones 
 with the reason (asset check WARN, listed in its metadata), and never let a bad file stop
 the others. A second test removes a file between listing and reading.
 
-The size limit (``DEFAULT_MAX_BYTES``, 25 MB) is a module constant, not an environment
-variable: the oversized file is a sparse file one byte over it (no disk, no memory).
+The oversized file is a sparse file one byte over the default size limit
+(``DEFAULT_MAX_BYTES``, 25 MiB; no disk, no memory). ``PROVSTATS_MAX_FILE_BYTES`` changes the
+limit: tests/test_incremental.py covers that.
 """
 
 from __future__ import annotations

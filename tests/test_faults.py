@@ -217,18 +217,6 @@ def test_a_refresh_that_cannot_get_the_lock_fails_cleanly(built_env: PipelineEnv
     assert _sha256(env.warehouse_path) == before
 
 
-def test_lock_timeout_setting_is_validated(monkeypatch):
-    from orchestration import settings
-
-    monkeypatch.setenv("PROVSTATS_LOCK_TIMEOUT_S", "soon")
-    with pytest.raises(ValueError, match="PROVSTATS_LOCK_TIMEOUT_S='soon'"):
-        settings.lock_timeout_s()
-    monkeypatch.setenv("PROVSTATS_LOCK_TIMEOUT_S", "2.5")
-    assert settings.lock_timeout_s() == 2.5
-    monkeypatch.delenv("PROVSTATS_LOCK_TIMEOUT_S")
-    assert settings.lock_timeout_s() == settings.DEFAULT_LOCK_TIMEOUT_S
-
-
 def test_lock_held_by_a_killed_process_is_released(tmp_path: Path):
     warehouse = tmp_path / "wh.duckdb"
     holder = subprocess.Popen(

@@ -370,3 +370,31 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_refresh(defs, pipeli
     finally:
         if reader.poll() is None:
             reader.kill()
+
+
+def test_size_limit_comes_from_the_environment(defs, pipeline_env, fake, monkeypatch):
+    sizes = {p.name: p.stat().st_size for p in pipeline_env.raw_dir.iterdir()}
+    biggest = max(sizes, key=sizes.get)
+    limit = sizes[biggest] - 1  # every other seed is far below it
+    monkeypatch.setenv("PROVSTATS_MAX_FILE_BYTES", str(limit))
+    result = ingest(pipeline_env, defs)
+    [row] = pipeline_env.query("select file_name, reason, byte_size from landing.quarantined_files")
+    assert row["file_name"] == biggest and row["byte_size"] == sizes[biggest]
+    assert row["reason"] == (
+        f"is too large: {sizes[biggest]:,} bytes, over the {limit:,}-byte limit")
+    assert fake.extracted(pipeline_env) == sorted(set(DOCS) - {biggest})
+    assert metadata_of(result, "raw_documents")["quarantined_count"] == 1
+
+
+def test_an_invalid_size_limit_fails_the_run_and_changes_nothing(
+    defs, pipeline_env, fake, monkeypatch
+):
+    ingest(pipeline_env, defs)
+    before = pipeline_env.file_state()
+    monkeypatch.setenv("PROVSTATS_MAX_FILE_BYTES", "25MB")
+    result = pipeline_env.run(defs, assets=INGEST)
+    assert not result.success
+    [message] = step_failure_messages(result)
+    assert "PROVSTATS_MAX_FILE_BYTES='25MB' is not a number of bytes" in message
+    assert "the warehouse was not changed" in message
+    assert pipeline_env.file_state() == before

@@ -102,8 +102,12 @@ def raw_documents(
             ),
             metadata={"raw_dir": str(raw_dir)},
         )
+    try:
+        max_bytes = settings.max_file_bytes()
+    except ValueError as error:
+        raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
     started = time.perf_counter()
-    scan = scan_raw_folder(raw_dir)
+    scan = scan_raw_folder(raw_dir, max_bytes=max_bytes)
     scan_seconds = time.perf_counter() - started
     for bad in scan.quarantined:
         context.log.warning(f"quarantined {bad.source_id}: {bad.reason}")

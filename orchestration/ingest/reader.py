@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from ..settings import DEFAULT_MAX_FILE_BYTES
 from .decode import UnreadableFileError, decode_bytes
 from .html_article import declared_charset, extract_article, looks_like_html
 from .metadata import classify_source_kind, find_published_date, find_title
@@ -31,8 +32,9 @@ __all__ = [
     "scan_raw_folder",
 ]
 
-#: Files larger than this are refused unread (25 MB).
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: Files larger than this are refused unread (25 MiB; the pipeline reads the limit from
+#: ``PROVSTATS_MAX_FILE_BYTES``, see :mod:`orchestration.settings`).
+DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES
 
 DISAPPEARED = "disappeared while reading"
 
