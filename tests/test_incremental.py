@@ -316,8 +316,8 @@ def test_same_bytes_decoded_differently_are_reextracted(defs, pipeline_env, fake
     fake.calls.clear()
     real_scan = assets_ingest.scan_raw_folder
 
-    def scan_with_new_decoder(raw_dir):
-        scan = real_scan(raw_dir)
+    def scan_with_new_decoder(raw_dir, **options):
+        scan = real_scan(raw_dir, **options)
         docs = []
         for doc in scan.documents:
             if doc.source_id == DOCS[3]:
