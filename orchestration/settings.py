@@ -19,6 +19,7 @@ name the same file.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -60,8 +61,8 @@ def _env_number(name: str, default: float, what: str) -> float:
         number = float(value)
     except ValueError:
         raise ValueError(f"{name}={value!r} is not a number of {what}") from None
-    if number < 0:
-        raise ValueError(f"{name}={value!r} must not be negative")
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{name}={value!r} must be a finite, non-negative number")
     return number
 
 

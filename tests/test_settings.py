@@ -30,9 +30,11 @@ def test_numeric_settings(monkeypatch, name, read, default, what):
     monkeypatch.setenv(name, "soon")
     with pytest.raises(ValueError, match=f"^{name}='soon' is not a number of {what}$"):
         read()
-    monkeypatch.setenv(name, "-1")
-    with pytest.raises(ValueError, match=f"^{name}='-1' must not be negative$"):
-        read()
+    for bad in ("-1", "inf", "nan"):
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(ValueError,
+                           match=f"^{name}='{bad}' must be a finite, non-negative number$"):
+            read()
 
 
 def test_size_limit_is_whole_bytes(monkeypatch):
