@@ -11,6 +11,8 @@ Environment variables override the defaults:
   warehouse before failing (default 900)
 * ``PROVSTATS_MAX_FILE_BYTES``  raw files larger than this are quarantined unread
   (default 26214400, 25 MiB)
+* ``PROVSTATS_DEFAULT_GEO``  ISO 3166-2 code of the place a document is about when
+  neither its text nor its folder names one (default ``VN-09``, Lạng Sơn)
 
 Relative values are resolved against the current working directory, then made
 absolute, so that dbt (which runs in its own working directory) and Dagster always
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +78,21 @@ def max_file_bytes() -> int:
     """Largest raw file that is read (``PROVSTATS_MAX_FILE_BYTES``); larger ones are
     quarantined without being read into memory."""
     return int(_env_number("PROVSTATS_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, "bytes"))
+
+
+DEFAULT_GEO = "VN-09"
+_GEO_CODE = re.compile(r"VN(-[0-9A-Z]{2})?")
+
+
+def default_geo() -> str:
+    """The place of a document whose text and folder name none (``PROVSTATS_DEFAULT_GEO``,
+    an ISO 3166-2 code such as ``VN-09``, or ``VN`` for national documents)."""
+    value = os.environ.get("PROVSTATS_DEFAULT_GEO", "").strip()
+    if not value:
+        return DEFAULT_GEO
+    if not _GEO_CODE.fullmatch(value):
+        raise ValueError(
+            f"PROVSTATS_DEFAULT_GEO={value!r} is not an ISO 3166-2 code of Viet Nam "
+            "(e.g. VN-09, VN-HN, or VN)"
+        )
+    return value
