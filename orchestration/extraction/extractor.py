@@ -160,12 +160,19 @@ class CueMatch:
 
 
 def extract_observations(
-    text: str, *, published_date: dt.date | None = None, title: str | None = None
+    text: str,
+    *,
+    published_date: dt.date | None = None,
+    title: str | None = None,
+    source_id: str | None = None,
+    default_geo: str = "VN-09",
 ) -> list[Observation]:
     """Every quantitative statement of ``text`` as observations (spans index ``text``).
 
     ``published_date`` makes statements about periods not yet over at publication
-    estimates; without it the status comes from the cue words alone.
+    estimates; without it the status comes from the cue words alone. ``source_id`` (the
+    file's path relative to the raw folder) and ``default_geo`` decide the place of a
+    document whose text names none (contract section 7).
     """
     layout = analyse(text)
     doc = _document_context(layout, published_date)
