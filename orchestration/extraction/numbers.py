@@ -1,312 +1,268 @@
-"""Quantities in Vietnamese prose: numbers, ranges, fractions, bounds, units.
+"""Quantities in Vietnamese prose: numbers, ranges, fractions, bounds and units.
 
 Vietnamese writes ``18.063,8`` (dot for thousands, comma for decimals); some texts slip
-into the English style (``68.58 tỷ USD``), which is recognisable because a thousands
-group always has three digits. Scale words (nghìn/ngàn, triệu, tỷ/tỉ, nghìn tỷ) multiply
-the number; the currency or counted noun that follows gives the unit.
+into the English style (``68.58 tỷ USD``), recognisable because a thousands group always
+has three digits; copied tables group thousands with spaces (``18 063,8``). Only ASCII
+digits are digits. Scale words (nghìn, triệu, tỷ, nghìn tỷ) multiply the number; the
+currency or counted noun after it gives the unit.
 
-:func:`find_quantities` works on a virtual paragraph string (see :mod:`.layout`) after
-the caller has masked the characters of period expressions, so years and dates are
-never read as values.
+:func:`find_quantities` reads one string (a sentence or a table cell, in folded form,
+with its period expressions masked so years and dates are never values). Every number
+looks at a bounded window around itself only, so reading is linear in the length of the
+text whatever the number of numbers.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
 
-from babel.numbers import NumberFormatError, parse_decimal
+from .lexicon import qualifier_words, scale_words, unit_words
 
-NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+"
-_NUM_RE = re.compile(rf"(?<![\w.,/+:])(?:{NUM})")
+#: At most this many significant digits: longer digit strings are identifiers or noise,
+#: and a float would no longer hold them exactly.
+MAX_DIGITS = 15
 
-SCALES = {
-    "nghìn tỷ": 1e12,
-    "ngàn tỷ": 1e12,
-    "nghìn tỉ": 1e12,
-    "ngàn tỉ": 1e12,
-    "nghìn": 1e3,
-    "ngàn": 1e3,
-    "triệu": 1e6,
-    "tỷ": 1e9,
-    "tỉ": 1e9,
-}
-_SCALE = r"(?:ngh[iì]n|ng[aà]n)\s+t[ỷỉ]|ngh[iì]n|ng[aà]n|triệu|t[ỷỉ]"
-
-# counted nouns -> unit code (longest alternatives first)
-COUNT_NOUNS: list[tuple[str, str]] = [
-    # "lượt" alone counts visits; "lượt công dân", "lượt đơn" count something else
-    (r"lượt\s+khách(?:\s+du\s+lịch)?|lượt\s+người|lượt\s+du\s+khách|lượt(?!\s*[/\w])", "VISIT"),
-    (r"doanh\s+nghiệp", "ENTERPRISE"),
-    (r"hợp\s+tác\s+xã|htx", "COOPERATIVE"),
-    (r"dự\s+án", "PROJECT"),
-    (r"ha\b|héc\s*ta|hecta", "HA"),
-    (r"tấn", "TONNE"),
-    (r"con\b", "HEAD"),
-    (r"sản\s+phẩm", "PRODUCT"),
-    (r"xã\b", "COMMUNE"),
-    (r"trường\b", "SCHOOL"),
-    (r"căn(?:\s+hộ|\s+nhà)?", "DWELLING"),
-    (
-        r"khu\s+và\s+cụm\s+công\s+nghiệp|khu,\s*cụm\s+công\s+nghiệp|khu\s+công\s+nghiệp|"
-        r"cụm\s+công\s+nghiệp|khu\b|cụm\b",
-        "ZONE",
-    ),
-    (r"lao\s+động|người\b|nhân\s+khẩu", "PERSON"),
-    (r"tuổi", "YEAR"),
-    (r"bác\s+sĩ|giường\s+bệnh|giường\b", "PER_10K"),
-    (r"(?:lượt\s+)?xe\s*/\s*ngày", "VEHICLE_PER_DAY"),
-    (r"vụ\b", "CASE"),
-    (r"chỉ\s+tiêu", "TARGET"),
-    (r"bậc\b", "RANK"),
-]
-_NOUN_RE = re.compile(
-    r"\s*(?P<noun>" + "|".join(f"(?:{p})" for p, _ in COUNT_NOUNS) + r")", re.IGNORECASE
+_NUM = (
+    r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?![0-9])"  # 18.063,8  1.205
+    r"|[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?(?![0-9.,]?[0-9])"  # 18 063,8 (space-grouped)
+    r"|[0-9]+,[0-9]+(?![0-9])"  # 8,06
+    r"|[0-9]+\.[0-9]{1,2}(?![0-9])"  # 68.58 (English decimal point)
+    r"|[0-9]+"
 )
-_CURRENCY_RE = re.compile(
-    rf"\s*(?:(?P<scale>{_SCALE})\s*)?(?P<cur>đồng|vnđ|vnd|usd|đô\s+la(?:\s+mỹ)?)\b"
-    r"(?P<per>\s*/\s*(?:người|năm|tháng|lao\s+động))?",
-    re.IGNORECASE,
-)
-_SCALE_ONLY_RE = re.compile(rf"\s*(?P<scale>{_SCALE})\b", re.IGNORECASE)
-_PCT_RE = re.compile(r"\s?(?P<pct>%|phần\s+trăm)(?P<per>\s*/\s*năm)?", re.IGNORECASE)
-_PP_RE = re.compile(r"\s*(?P<pp>điểm\s+phần\s+trăm|điểm\s+%)", re.IGNORECASE)
-_TIMES_RE = re.compile(r"\s*(?P<times>lần)\b", re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|đến|tới)\s*", re.IGNORECASE)
+NUM_RE = re.compile(rf"(?<![\w.,/+:])(?:{_NUM})")
+_FRACTION = re.compile(rf"\s*/\s*({_NUM})(?![\d/])")
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|đến|tới)\s*")
+_FROM = re.compile(r"(?:^|\s|\()từ\s*$")
+_DATE_AFTER = re.compile(r"\s*[/-]\s*[0-9]{1,2}\s*[/-]\s*[0-9]{2,4}(?![0-9])")  # d/m/y
+_DAY_MONTH = re.compile(r"\s*/\s*(?:[1-9]|1[0-2])(?![0-9/])")
+_DAY_WORD = re.compile(r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|mùng)\s*$")
+_DATE_BEFORE = re.compile(r"[0-9]\s*[/-]\s*$")
+_LIST_MARKER = re.compile(r"^\s*\)\s")
 _PER_POPULATION = re.compile(
-    r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)"
-    r"\s+dân",
-    re.IGNORECASE,
+    r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)\s+dân"
 )
-
-# words right before a number that make it an identifier, not a quantity
-_ID_PREFIX = re.compile(
-    r"(?:(?<!tổng\s)\bsố|(?<!xếp\s)(?<!đứng\s)\bthứ|\bkhóa|\bkhoá|\bmốc|\bkm|quốc\s+lộ|\bql\.?|"
-    r"tỉnh\s+lộ|đường\s+tỉnh|\bđt\.?|(?<!xếp\s)\bhạng|\bloại|\bcấp|giai\s+đoạn|tỷ\s+lệ|\bphần|\bchương|\bđiều|\bkhoản|"
-    r"\bmục|\btrang|kỳ\s+họp|\bđợt|\blô|\btổ|\bthôn|\bngày|\blúc|\bcông\s+nghiệp|"
-    r"\bchuẩn|\beuro|\bcovid-?|\btầng|\bbảng|\bbiểu|\bhình|\bphiên\s+bản|\bthế\s+hệ|"
-    r"\bcả|\bnhóm|\bgồm|\bcác|\bnhững|\bmô\s+hình|\bchính\s+quyền)\s*$",
-    re.IGNORECASE,
-)
-_ID_SUFFIX = re.compile(r"^(?:\s*(?:sao\b|giờ\b|h\b|:\d|phút|[/-]\s*[A-ZĐ]{2,}|\)\s+[A-ZĐ])|[A-Z])")
-_RANK_PREFIX = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s*$", re.IGNORECASE)
-_QUALIFIER_PREFIX: list[tuple[str, str]] = [
-    (r"khoảng\s+trên", "gt"),
-    (r"khoảng\s+dưới", "lt"),
-    (r"(?:tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn)(?:\s+là)?(?:\s+mức)?", "gte"),
-    (r"(?:tối\s+đa|không\s+quá|không\s+vượt\s+quá|nhiều\s+nhất)(?:\s+là)?(?:\s+mức)?", "lte"),
-    (r"≥|>=|⩾", "gte"),
-    (r"≤|<=|⩽", "lte"),
-    (r"khoảng|gần|xấp\s+xỉ|trên\s+dưới|chừng|xuýt\s+xoát", "approx"),
-    (
-        r"(?<!cao\s)(?<!lớn\s)(?<!nhiều\s)(?<!thấp\s)(?<!ít\s)(?:trên|hơn|vượt|>)"
-        r"(?:\s+mức)?",
-        "gt",
-    ),
-    (r"dưới(?:\s+mức)?|chưa\s+đến|chưa\s+tới|<", "lt"),
-]
-_QUAL_RE = [
-    (re.compile(rf"(?:^|\s|\()(?P<q>{p})\s*$", re.IGNORECASE), q) for p, q in _QUALIFIER_PREFIX
-]
-_FROM_RE = re.compile(r"(?:^|\s)từ\s*$", re.IGNORECASE)
-_GTE_SUFFIX = re.compile(r"^\s*(?:%\s*)?trở\s+lên", re.IGNORECASE)
-_LTE_SUFFIX = re.compile(r"^\s*(?:%\s*)?trở\s+xuống", re.IGNORECASE)
+_PER = re.compile(r"\s*/\s*(năm|tháng|người|ngày|lao động|hộ)(?!\w)")
 
 
 @dataclass
 class Quantity:
     """A number as written, with what it counts and how it is bounded."""
 
-    vstart: int
-    vend: int
+    start: int
+    end: int  # after the unit
+    number_end: int  # after the digits (and the second number of a range or fraction)
     text: str
     value: float
     low: float | None
     high: float | None
     qualifier: str  # eq, approx, gt, gte, lt, lte, range
     kind: str  # pct, pp, times, money, count, bare, fraction
-    unit: str | None  # VND / USD for money; unit code for counts; PCT; PP; TIMES
-    scale: float  # multiplier from scale words (nghìn, triệu, tỷ, nghìn tỷ)
+    unit: str | None  # VND / USD for money; a unit code for counts; PCT; PP; TIMES
+    scale: float  # multiplier from scale words
     unit_text: str = ""
-    per: str | None = None  # "năm" for "%/năm", "người" for "triệu đồng/người"
-    denominator: float | None = None  # for fractions N/M
-    number_end: int = 0  # end of the digits (before the unit)
+    per: str | None = None  # "năm" in "%/năm", "người" in "triệu đồng/người"
+    denominator: float | None = None  # M of "N/M"
 
     @property
     def is_pct(self) -> bool:
         return self.kind == "pct"
 
 
-def _names_a_place(before: str, after: str) -> bool:
-    """A small bare number right after a capitalised word is part of a name."""
-    m = re.search(r"([^\W\d_]+)\s+(?:\d{1,2}\s*,\s*)*$", before)
-    if not m or not m.group(1)[0].isupper():
-        return False
-    return bool(re.match(r"^\s*(?:[,;.)]|và\b|$)", after))
+class NumberTooLargeError(ValueError):
+    """A digit string too long to be a quantity."""
 
 
 def parse_number(s: str) -> float:
-    """Read a number written the Vietnamese way (``18.063,8``) or the English way
-    (``68.58``: a dot followed by one or two digits can only be a decimal point)."""
+    """Read a number written the Vietnamese way (``18.063,8``, ``18 063,8``) or the
+    English way (``68.58``: a dot followed by one or two digits is a decimal point).
+
+    Raises :class:`NumberTooLargeError` for more than :data:`MAX_DIGITS` digits."""
     s = s.strip()
-    if re.fullmatch(r"\d+\.\d{1,2}", s):
-        return float(s)
+    if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", s):
+        plain = s
+    else:
+        plain = s.replace(".", "").replace(" ", "").replace(",", ".")
+    digits = plain.replace(".", "").lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        raise NumberTooLargeError(f"{len(digits)} digits")
     try:
-        return float(parse_decimal(s, locale="vi", strict=True))
-    except NumberFormatError:
-        return float(s.replace(".", "").replace(",", "."))
+        value = float(Decimal(plain))
+    except InvalidOperation:  # pragma: no cover - the regular expression admits digits only
+        raise NumberTooLargeError(s) from None
+    if not math.isfinite(value):  # pragma: no cover - bounded by MAX_DIGITS
+        raise NumberTooLargeError(s)
+    return value
 
 
-def _qualifier_before(vtext: str, start: int) -> tuple[str, int]:
-    before = vtext[max(0, start - 40) : start]
-    for rx, q in _QUAL_RE:
-        m = rx.search(before)
-        if m:
-            return q, start - (len(before) - m.start("q"))
-    return "eq", start
+def _alternation(phrases: list[str]) -> str:
+    parts = sorted({p for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
 
 
-def _unit_after(vtext: str, pos: int) -> tuple[str, str | None, float, str, str | None, int]:
-    """(kind, unit, scale, unit_text, per, end) of what follows a number at ``pos``."""
-    rest = vtext[pos : pos + 60]
-    m = _PCT_RE.match(rest)
-    if m:
-        per = "năm" if m.group("per") else None
-        return "pct", "PCT", 1.0, m.group(0).strip(), per, pos + m.end()
-    m = _PP_RE.match(rest)
-    if m:
-        return "pp", "PP", 1.0, m.group(0).strip(), None, pos + m.end()
-    m = _CURRENCY_RE.match(rest)
-    if m:
-        scale = SCALES.get(re.sub(r"\s+", " ", (m.group("scale") or "").lower()), 1.0)
-        cur = m.group("cur").lower()
-        unit = "USD" if cur in ("usd",) or cur.startswith("đô") else "VND"
-        per = m.group("per")
-        per = re.sub(r"[\s/]+", " ", per).strip() if per else None
-        return "money", unit, scale, m.group(0).strip(), per, pos + m.end()
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    units = unit_words()
+    scales = scale_words()
+    unit_alt = _alternation([u.phrase.lower() for u in units])
+    scale_alt = _alternation(list(scales))
+    before = [(p, q) for p, q, pos in qualifier_words() if pos == "before"]
+    after = [(p, q) for p, q, pos in qualifier_words() if pos == "after"]
+    return {
+        "unit": re.compile(
+            rf"\s?(?:(?P<scale>{scale_alt})\s*)?(?P<unit>{unit_alt})(?![\w])"
+            r"|\s?(?P<pct>%)"
+        ),
+        "scale": re.compile(rf"\s*(?P<scale>{scale_alt})(?!\w)"),
+        "before": re.compile(rf"(?:^|[\s(])(?P<q>{_alternation([p for p, _ in before])})\s*$"),
+        "after": re.compile(rf"\s*(?:%\s*)?(?P<q>{_alternation([p for p, _ in after])})(?!\w)"),
+    }
+
+
+@cache
+def _unit_index() -> dict[str, tuple[str, str]]:
+    return {re.sub(r"\s+", " ", u.phrase.lower()): (u.unit, u.kind) for u in unit_words()}
+
+
+@cache
+def _qualifier_index() -> dict[str, str]:
+    return {re.sub(r"\s+", " ", p): q for p, q, _ in qualifier_words()}
+
+
+@dataclass
+class _Unit:
+    kind: str
+    unit: str | None
+    scale: float
+    text: str
+    per: str | None
+    end: int
+
+
+def _unit_after(s: str, pos: int) -> _Unit:
+    """The unit written after a number ending at ``pos`` (bare when there is none)."""
+    pats = _patterns()
+    m = pats["unit"].match(s, pos)
     scale = 1.0
-    end = pos
-    m = _SCALE_ONLY_RE.match(rest)
     if m:
-        scale = SCALES.get(re.sub(r"\s+", " ", m.group("scale").lower()), 1.0)
-        end = pos + m.end()
-        rest = vtext[end : end + 60]
-    m = _TIMES_RE.match(rest)
+        scale_word = m.group("scale")
+        scale = scale_words()[re.sub(r"\s+", " ", scale_word)] if scale_word else 1.0
+        if m.group("pct"):
+            unit, kind = "PCT", "pct"
+        else:
+            unit, kind = _unit_index()[re.sub(r"\s+", " ", m.group("unit"))]
+        end = m.end()
+        per = None
+        if kind == "count" and unit == "PER_10K":
+            pm = _PER_POPULATION.match(s, end)
+            if pm:
+                end = pm.end()
+        pm = _PER.match(s, end)
+        if pm and kind in ("pct", "money", "count"):
+            per = pm.group(1)
+            end = pm.end()
+        return _Unit(kind, unit, scale, s[pos:end].strip(), per, end)
+    m = pats["scale"].match(s, pos)
     if m:
-        return "times", "TIMES", scale, vtext[pos : end + m.end()].strip(), None, end + m.end()
-    m = _NOUN_RE.match(rest)
-    if m:
-        noun = m.group("noun").lower()
-        for pattern, code in COUNT_NOUNS:
-            if re.fullmatch(pattern, noun, re.IGNORECASE):
-                nend = end + m.end()
-                pm = _PER_POPULATION.match(vtext, nend)
-                if pm:
-                    nend = pm.end()
-                return "count", code, scale, vtext[pos:nend].strip(), None, nend
-    if scale != 1.0:
-        # "780 triệu" with the currency lost: keep the scale, unit unknown
-        return "bare", None, scale, vtext[pos:end].strip(), None, end
-    return "bare", None, 1.0, "", None, pos
+        scale = scale_words()[re.sub(r"\s+", " ", m.group("scale"))]
+        return _Unit("bare", None, scale, s[pos : m.end()].strip(), None, m.end())
+    return _Unit("bare", None, 1.0, "", None, pos)
 
 
-def find_quantities(vtext: str) -> list[Quantity]:
-    """Every quantity in ``vtext`` (periods must already be masked by the caller)."""
+def _qualifier_before(s: str, start: int) -> str:
+    m = _patterns()["before"].search(s[max(0, start - 24) : start])
+    return _qualifier_index()[re.sub(r"\s+", " ", m.group("q"))] if m else "eq"
+
+
+def find_quantities(s: str, identifier: re.Pattern[str] | None = None) -> list[Quantity]:
+    """Every quantity of ``s`` (folded, periods masked), in text order.
+
+    ``identifier`` matches the end of the text before a number that makes it an
+    identifier (``kỳ họp thứ 27``, ``Quốc lộ 4``) rather than a quantity."""
     out: list[Quantity] = []
-    tokens = list(_NUM_RE.finditer(vtext))
-    used_until = -1
+    tokens = list(NUM_RE.finditer(s))
+    consumed = -1
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         i += 1
-        if tok.start() < used_until:
-            continue
         start, end = tok.start(), tok.end()
-        before = vtext[max(0, start - 30) : start]
-        after = vtext[end : end + 12]
-        # identifiers, dates, times, document numbers, list markers
-        if (
-            _ID_PREFIX.search(before)
-            and not _PCT_RE.match(vtext[end : end + 3])
-            and not _RANK_PREFIX.search(before)
-        ):
+        if start < consumed:
+            continue
+        before = s[max(0, start - 30) : start]
+        if identifier is not None and identifier.search(before) and s[end : end + 1] != "%":
             # an identifier; a range of identifiers ("mốc 1119 - 1120") goes with it
-            sep = _RANGE_SEP.match(vtext, end)
+            sep = _RANGE_SEP.match(s, end)
             if sep and i < len(tokens) and tokens[i].start() == sep.end():
-                used_until = tokens[i].end()
+                consumed = tokens[i].end()
             continue
-        if _ID_SUFFIX.match(after):
-            continue
-        if re.match(r"^\s*/\s*\d+\s*/\s*\d", after) or re.search(r"\d/\s*$", before):
+        if _DATE_AFTER.match(s, end) or _DATE_BEFORE.search(before):
             continue  # a date d/m/y or the tail of one
-        if (
-            re.search(r"\(\s*$", before)
-            and re.match(r"^\s*\)\s", after)
-            and not re.match(r"^\s*\)\s*(?:%|tỷ|triệu)", after)
-        ):
+        if _DAY_MONTH.match(s, end) and _DAY_WORD.search(before):
+            continue  # "sáng 10/12": a day and month
+        if re.search(r"\(\s*$", before) and _LIST_MARKER.match(s, end):
             continue  # "(1) ..." list marker
-        if _names_a_place(before, after):
-            continue  # "Hồ Sơn 1, Bắc Sơn 2": a name with a number
-        value = parse_number(tok.group())
+        try:
+            value = parse_number(tok.group())
+        except NumberTooLargeError:
+            continue
         denominator = None
-        # fraction N/M ("106/175 xã", "xếp thứ 11/34", "4.697/4.915 tỷ đồng")
-        fm = re.match(rf"\s*/\s*({NUM})(?![\d/])", vtext[end:])
-        if fm:
-            if re.search(r"tỷ\s+lệ\s*$", before, re.IGNORECASE):
-                used_until = end + fm.end()
-                continue  # a map scale "1/2.000"
-            denominator = parse_number(fm.group(1))
-            end = end + fm.end()
+        fm = _FRACTION.match(s, end)
+        if fm and not _DATE_AFTER.match(s, fm.end()):
+            try:
+                denominator = parse_number(fm.group(1))
+            except NumberTooLargeError:
+                continue
+            end = fm.end()
+            while i < len(tokens) and tokens[i].start() < end:
+                i += 1
         number_end = end
-        kind, unit, scale, unit_text, per, uend = _unit_after(vtext, end)
+        unit = _unit_after(s, end)
         low = high = None
-        qualifier, qstart = _qualifier_before(vtext, start)
+        qualifier = _qualifier_before(s, start)
         # a range: "10 - 11%", "78-79 triệu đồng", "từ 2.300 đến 3.300 ha"
-        if denominator is None:
-            sep = _RANGE_SEP.match(vtext, uend if kind == "pct" else end)
-            nxt = tokens[i] if i < len(tokens) else None
-            if sep and nxt is not None and nxt.start() == sep.end():
-                v2 = parse_number(nxt.group())
-                k2, u2, s2, t2, p2, e2 = _unit_after(vtext, nxt.end())
-                if (kind == "bare" or (k2, u2) == (kind, unit) or k2 == "bare") and v2 > value:
-                    if k2 != "bare":
-                        kind, unit, scale, unit_text, per, uend = k2, u2, s2, t2, p2, e2
+        if denominator is None and i < len(tokens):
+            sep = _RANGE_SEP.match(s, unit.end if unit.kind == "pct" else end)
+            nxt = tokens[i]
+            if sep and nxt.start() == sep.end():
+                try:
+                    v2 = parse_number(nxt.group())
+                except NumberTooLargeError:
+                    v2 = -1.0
+                u2 = _unit_after(s, nxt.end())
+                same = unit.kind == "bare" or u2.kind == "bare" or (unit.kind, unit.unit) == (
+                    u2.kind, u2.unit)  # fmt: skip
+                if same and v2 > value and not _DATE_AFTER.match(s, nxt.end()):
+                    if u2.kind != "bare" or u2.scale != 1.0:
+                        unit = u2
                     else:
-                        uend = max(uend, nxt.end())
+                        unit.end = max(unit.end, nxt.end())
                     low, high, qualifier = value, v2, "range"
                     value = (low + high) / 2
                     number_end = nxt.end()
                     i += 1
-                    fr = _FROM_RE.search(vtext[max(0, start - 6) : start])
-                    if fr:
-                        start - (min(6, start) - fr.start())
         if qualifier != "range":
-            if _GTE_SUFFIX.match(vtext[uend : uend + 20]) or _GTE_SUFFIX.match(
-                vtext[end : end + 20]
-            ):
-                qualifier = "gte"
-            elif _LTE_SUFFIX.match(vtext[uend : uend + 20]):
-                qualifier = "lte"
-        if kind == "bare" and denominator is None and unit_text == "":
-            uend = number_end
-        q = Quantity(
-            vstart=start,
-            vend=max(uend, number_end),
-            text=vtext[start : max(uend, number_end)],
-            value=value,
-            low=low,
-            high=high,
-            qualifier=qualifier,
-            kind=kind,
-            unit=unit,
-            scale=scale,
-            unit_text=unit_text,
-            per=per,
-            denominator=denominator,
-            number_end=number_end,
-        )
+            am = _patterns()["after"].match(s, unit.end) or _patterns()["after"].match(s, end)
+            if am:
+                qualifier = _qualifier_index()[re.sub(r"\s+", " ", am.group("q"))]
+        span_end = max(unit.end, number_end) if (unit.text or number_end > end) else number_end
+        kind = unit.kind
         if kind == "bare" and denominator is not None:
-            q.kind = "fraction"
-        out.append(q)
-        used_until = q.vend
+            kind = "fraction"
+        out.append(Quantity(
+            start=start, end=span_end, number_end=number_end, text=s[start:span_end],
+            value=value, low=low, high=high, qualifier=qualifier, kind=kind, unit=unit.unit,
+            scale=unit.scale, unit_text=unit.text, per=unit.per, denominator=denominator,
+        ))  # fmt: skip
+        consumed = span_end
     return out
+
+
+@cache
+def identifier_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The ``identifier`` argument of :func:`find_quantities` for a list of words."""
+    alt = _alternation([w.lower() for w in words])
+    return re.compile(rf"(?<![\w])(?:{alt})\.?\s*$")

@@ -1,22 +1,31 @@
 """The grammar of Vietnamese reference periods.
 
-Finds period expressions in a string and resolves them to :class:`Period` objects:
+:func:`find_periods` finds period expressions in a (folded) string and resolves them to
+:class:`Period` objects:
 
 * years and year ranges: "năm 2025", "giai đoạn 2021 - 2025", "5 năm 2021-2025",
   "thời kỳ 2021 - 2030"
 * quarters, halves and months: "Quý I/2025", "quý 1 năm 2025", "6 tháng đầu năm 2025",
-  "9 tháng", "ba tháng đầu năm", "tháng 02/2023", "từ đầu năm đến hết tháng 3"
-* flows to a date: "tính đến ngày 30/11/2025", "đến hết ngày 14/5/2025",
-  "từ ngày 8/2 đến ngày 14/2"; after a number of months: "sau 11 tháng"
-* stocks and horizons: "hết năm 2024", "đến năm 2030", "cuối năm 2025"
-* relative expressions resolved later against the context: "cùng kỳ", "năm trước",
-  "giai đoạn trước", "nhiệm kỳ", "trong 3 năm", "cả giai đoạn", "đến nay"
+  "9 tháng", "ba tháng đầu năm", "tháng 02/2023", "từ đầu năm đến hết tháng 3",
+  "đến cuối tháng 11"
+* days: "tính đến ngày 30/11/2025", "đến hết ngày 14/5/2025", "từ ngày 8/2 đến ngày
+  14/2/2024", "(từ 30/4 đến 4/5/2025)", "lũy kế từ đầu năm đến ngày 25/10"
+* stocks and horizons: "hết năm 2024", "đến năm 2030", "cuối năm 2025", "cuối năm"
+* relative expressions resolved by the reader against the context: "cùng kỳ", "cùng kỳ
+  năm 2021", "năm trước", "tháng trước", "quý trước", "giai đoạn trước", "nhiệm kỳ",
+  "trong 3 năm", "cả giai đoạn", "đến nay", "năm nay", "từ đầu năm đến nay"
 
-Year-less expressions ("quý I", "6 tháng đầu năm") take ``context_year``.
+Not periods: dates of events ("ngày 27/8/2021", "sáng 10/12"), an institution's term in
+its name ("HĐND tỉnh khóa XVII, nhiệm kỳ 2021 - 2026") and dates naming a holiday ("lễ
+30/4 - 1/5"): they are returned with kind ``name`` so the reader masks them too.
+
+A year-less expression takes the year written later in the same string ("tháng 10 và 10
+tháng năm 2023"), else ``context_year``; without either it is dropped.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -25,22 +34,21 @@ from .periods import Period
 
 ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 WORD_NUMBERS = {
-    "một": 1,
-    "hai": 2,
-    "ba": 3,
-    "bốn": 4,
-    "năm": 5,
-    "sáu": 6,
-    "bảy": 7,
-    "tám": 8,
-    "chín": 9,
-    "mười": 10,
-    "mười một": 11,
-    "mười hai": 12,
-}
-_NWORD = r"\d{1,2}|mười\s+một|mười\s+hai|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"
-YEAR = r"(?:19|20)\d{2}"
-_DM = r"(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(" + YEAR + r"))?"
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+    "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
+}  # fmt: skip
+_NWORD = r"[0-9]{1,2}|mười\s+một|mười\s+hai|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"
+YEAR = r"(?:19|20)[0-9]{2}"
+_D = r"([0-9]{1,2})\s*[/-]\s*([0-9]{1,2})"
+_DM = _D + rf"(?:\s*[/-]\s*({YEAR}))?"
+_YEAR_RE = re.compile(rf"(?<![0-9])({YEAR})(?![0-9])")
+
+#: relative kinds the reader resolves against its context
+RELATIVE = (
+    "same_period_last_year", "same_period_of_year", "previous_year", "previous_period",
+    "previous_month", "previous_quarter", "start_of_year", "whole_period", "term",
+    "next_year", "this_year", "now", "year_to_now", "n_years", "this_month",
+)  # fmt: skip
 
 
 @dataclass
@@ -50,45 +58,62 @@ class PeriodMention:
     start: int
     end: int
     text: str
-    kind: str  # explicit, same_period_last_year, previous_year, previous_period,
-    # n_years, whole_period, term, now, next_year
+    kind: str  # explicit, name (not a period) or one of RELATIVE
     period: Period | None = None
     n: int | None = None  # for n_years
-    horizon: bool = False  # "đến năm 2030": a target horizon (or a stock date)
+    year: int | None = None  # for same_period_of_year
+    horizon: bool = False  # "đến năm 2030": a target horizon
     stock: bool = False  # "hết năm 2024", "cuối năm": a point in time
     to_date: bool = False  # a flow up to a date ("tính đến ngày")
 
+    @property
+    def is_name(self) -> bool:
+        return self.kind == "name"
+
 
 def _n(word: str) -> int:
-    word = re.sub(r"\s+", " ", word.lower())
+    word = re.sub(r"\s+", " ", word)
     return int(word) if word.isdigit() else WORD_NUMBERS[word]
 
 
-def _date(d: str, m: str, y: str | None, ctx: int | None) -> dt.date | None:
-    year = int(y) if y else ctx
-    if year is None:
+def _date(d: str, m: str, y: int | None) -> dt.date | None:
+    if y is None:
         return None
     try:
-        return dt.date(year, int(m), int(d))
+        return dt.date(y, int(m), int(d))
     except ValueError:
         return None
 
 
+_INSTITUTION_TERM = re.compile(
+    r"(?:khóa|lần\s+thứ)\s+[\wivxlc]+\s*,?\s*(?:\(?\s*)?$|(?:hđnd|đảng\s+bộ|ban\s+chấp\s+hành)"
+    r"[^.;:]{0,40}$"
+)
 _PATTERNS: list[tuple[str, str]] = [
+    # names, not periods
+    ("holiday_name", rf"(?<=lễ\s)(?:{_D})(?:\s*[-–]\s*{_D})?|(?<=khánh\s)(?:{_D})"),
+    ("term_name", rf"nhiệm\s+kỳ\s+({YEAR})\s*[-–]\s*({YEAR})"),
     # from a date to a date
-    ("days", rf"từ\s+ngày\s+{_DM}\s+(?:đến|tới)\s+(?:hết\s+)?ngày\s+{_DM}"),
+    (
+        "days",
+        rf"từ\s+(?:ngày\s+)?{_DM}\s*(?:\([^()]{{0,20}}\)\s*)?(?:đến|tới|-|–)\s*(?:hết\s+)?"
+        rf"(?:ngày\s+)?{_DM}",
+    ),
+    ("days_bare", rf"(?<=\()\s*{_DM}\s*[-–]\s*{_DM}(?=\s*\))"),
     # flows up to a date
     (
         "to_date",
-        rf"(?:tính\s+)?(?:đến|tới|từ\s+đầu\s+năm\s+đến)\s+(?:hết\s+)?(?:ngày\s+)?"
-        rf"(?=\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{YEAR}|(?<=ngày\s)){_DM}",
+        rf"(?:(?:lũy\s+kế\s+)?(?:tính\s+)?từ\s+đầu\s+năm\s+|tính\s+)?(?:đến|tới)\s+(?:hết\s+)?"
+        rf"(?:ngày\s+)?(?=[0-9]{{1,2}}\s*/\s*[0-9]{{1,2}}\s*/\s*{YEAR}|(?<=ngày\s)){_DM}",
     ),
     # year-to-month
     (
         "ytm",
-        rf"từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+"
-        rf"(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
+        rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+"
+        rf"([0-9]{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
     ),
+    ("date_point", rf"(?<=với\s)(?:ngày\s+)?{_DM}"),
+    ("year_to_now", r"(?:tính\s+)?từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay))?"),
     # year ranges
     (
         "years",
@@ -97,14 +122,15 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:năm\s+)?({YEAR})",
     ),
     # quarter
-    ("quarter", rf"quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|năm|-)\s*({YEAR}))?(?![\w])"),
+    ("quarter", rf"qu[ýy]\s+(iv|iii|ii|i|[1-4])(?![\w])(?:\s*(?:/|năm|-)\s*({YEAR}))?"),
     # N months (first / last)
     ("months", rf"(?:sau\s+)?({_NWORD})\s+tháng(?:\s+(đầu|cuối))?(?:\s+năm)?(?:\s+({YEAR}))?"),
     # month
-    ("month", rf"tháng\s+(\d{{1,2}})\s*(?:/|năm|-)\s*({YEAR})"),
-    ("month_prev_year", r"tháng\s+(\d{1,2})\s+(?:của\s+)?năm\s+(?:trước|ngoái)"),
-    ("month_noyear", r"tháng\s+(\d{1,2})(?![\d/])"),
+    ("month", rf"tháng\s+([0-9]{{1,2}})\s*(?:/|năm|-)\s*({YEAR})"),
+    ("month_prev_year", r"tháng\s+([0-9]{1,2})\s+(?:của\s+)?năm\s+(?:trước|ngoái)"),
+    ("month_noyear", r"tháng\s+([0-9]{1,2})(?![0-9/])"),
     # relative
+    ("same_period_of_year", rf"cùng\s+kỳ\s+(?:năm\s+)?({YEAR})"),
     ("same_period_last_year", r"cùng\s+kỳ(?:\s+năm\s+(?:trước|ngoái))?"),
     ("previous_year", r"năm\s+(?:trước|ngoái)"),
     ("previous_month", r"tháng\s+trước"),
@@ -113,57 +139,81 @@ _PATTERNS: list[tuple[str, str]] = [
     ("previous_period", r"(?:giai\s+đoạn|nhiệm\s+kỳ|kỳ|thời\s+kỳ|chu\s+kỳ)\s+trước"),
     (
         "n_years",
-        rf"(?:trong\s+|sau\s+)?({_NWORD})\s+năm(?:\s+qua|\s+gần\s+đây|\s+tới)?(?!\s*(?:{YEAR}|\d))",
+        rf"(?:trong\s+|sau\s+)?({_NWORD})\s+năm(?:\s+qua|\s+gần\s+đây|\s+tới)?"
+        rf"(?!\s*(?:{YEAR}|[0-9]))",
     ),
     ("whole_period", r"cả\s+giai\s+đoạn|giai\s+đoạn\s+này|cả\s+nhiệm\s+kỳ|trong\s+nhiệm\s+kỳ"),
-    ("term", r"nhiệm\s+kỳ(?!\s+(?:trước|\d))"),
-    ("next_year", r"năm\s+(?:tới|sau)(?!\s+\d)"),
-    ("this_year", r"năm\s+nay|cả\s+năm(?!\s+\d)"),
+    ("term", r"nhiệm\s+kỳ(?!\s+(?:trước|[0-9]))"),
+    ("next_year", r"năm\s+(?:tới|sau)(?!\s+[0-9])"),
+    ("this_year", r"năm\s+nay|cả\s+năm(?!\s+[0-9])"),
+    ("year_end", r"cuối\s+năm(?!\s+(?:[0-9]|trước|ngoái|nay))"),
+    ("this_month", r"trong\s+tháng(?!\s+[0-9])"),
     ("now", r"đến\s+nay|hiện\s+nay|hiện\s+tại|hiện\s+có|tính\s+đến\s+thời\s+điểm\s+này"),
     # single years, with their modifiers
     (
         "year",
-        rf"(?:(đến|tới|hết|cuối|đến\s+hết|tính\s+đến|đến\s+cuối|vào)\s+)?(?:năm\s+)?({YEAR})"
-        rf"(?![\d/.,-]\d)(?!\s*(?:tỷ(?!\s+(?:lệ|trọng))|triệu|nghìn|ha\b|người|tấn))",
+        rf"(?:(đến|tới|hết|cuối|đến\s+hết|tính\s+đến|đến\s+cuối|vào|kỳ\s+gốc)\s+)?(?:năm\s+)?"
+        rf"({YEAR})(?![0-9/.,-][0-9])(?!\s*(?:tỷ(?!\s+(?:lệ|trọng))|triệu|nghìn|ha\b|người|tấn))",
     ),
 ]
-_COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in _PATTERNS]
+_COMPILED = [(k, re.compile(p)) for k, p in _PATTERNS]
+_STARTS = re.compile(r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
+                     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
+                     r"bốn|sáu|bảy|tám|chín|mười")
 
 
 def find_periods(text: str, context_year: int | None = None) -> list[PeriodMention]:
-    """Period expressions of ``text``, longest first, without overlaps, in text order."""
+    """Period expressions of ``text`` (folded), longest first, without overlaps, in text
+    order."""
+    if not _STARTS.search(text):
+        return []
+    year_matches = list(_YEAR_RE.finditer(text))
+    year_starts = [m.start() for m in year_matches]
     found: list[PeriodMention] = []
-    taken = [False] * len(text)
+    taken = bytearray(len(text))
     for kind, rx in _COMPILED:
         for m in rx.finditer(text):
-            if any(taken[m.start() : m.end()]):
+            s, e = m.start(), m.end()
+            if s > 0 and text[s - 1].isalnum():
                 continue
-            if m.start() > 0 and text[m.start() - 1].isalnum():
+            if any(taken[s:e]):
                 continue
-            if kind == "year" and m.start() > 0 and text[m.start() - 1] in "/-.":
+            if kind == "year" and s > 0 and text[s - 1] in "/-.":
                 continue  # the year of a date (27/8/2021) or of a code
-            pm = _resolve(kind, m, context_year)
+            k = bisect.bisect_left(year_starts, e)
+            later = int(year_matches[k].group(1)) if k < len(year_matches) else context_year
+            pm = _resolve(kind, m, later, text)
             if pm is None:
                 continue
             found.append(pm)
-            for k in range(m.start(), m.end()):
-                taken[k] = True
+            taken[s:e] = b"\x01" * (e - s)
     return sorted(found, key=lambda p: p.start)
 
 
-def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | None:
+def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodMention | None:
     g = m.groups()
-    text = m.group(0)
-    pm = PeriodMention(m.start(), m.end(), text, "explicit")
-    low = text.lower()
-    if kind == "days":
-        d1 = _date(g[0], g[1], g[2], ctx if not g[5] else int(g[5]))
-        d2 = _date(g[3], g[4], g[5], ctx if not g[2] else int(g[2]))
+    pm = PeriodMention(m.start(), m.end(), m.group(0), "explicit")
+    if kind == "holiday_name":
+        pm.kind = "name"
+    elif kind == "term_name":
+        before = text[max(0, m.start() - 60) : m.start()]
+        if not _INSTITUTION_TERM.search(before):
+            return None  # an ordinary "nhiệm kỳ 2021 - 2025": the years pattern reads it
+        pm.kind = "name"
+    elif kind in ("days", "days_bare"):
+        y2 = int(g[5]) if g[5] else ctx
+        y1 = int(g[2]) if g[2] else y2
+        d1, d2 = _date(g[0], g[1], y1), _date(g[3], g[4], y2)
         if not d1 or not d2 or d2 < d1:
             return None
         pm.period = Period(d1, d2)
+    elif kind == "date_point":
+        d = _date(g[0], g[1], int(g[2]) if g[2] else None)
+        if not d:
+            return None
+        pm.period, pm.stock = Period.year_to_date(d), True
     elif kind == "to_date":
-        d = _date(g[0], g[1], g[2], ctx)
+        d = _date(g[0], g[1], int(g[2]) if g[2] else ctx)
         if not d:
             return None
         pm.period, pm.to_date = Period.year_to_date(d), True
@@ -173,6 +223,7 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         if year is None or not 1 <= month <= 12:
             return None
         pm.period = Period.months(year, 1, month)
+        pm.stock = "cuối" in pm.text
     elif kind == "years":
         a, b = int(g[0]), int(g[1])
         if not a < b <= a + 30:
@@ -182,16 +233,16 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         year = int(g[1]) if g[1] else ctx
         if year is None:
             return None
-        pm.period = Period.quarter(year, ROMAN_Q[g[0].lower()])
+        pm.period = Period.quarter(year, ROMAN_Q[g[0]])
     elif kind == "months":
         n = _n(g[0])
-        if not 1 <= n <= 12 or re.search(r"người\s*$", m.string[max(0, m.start() - 8) : m.start()]):
+        if not 1 <= n <= 12 or re.search(r"người\s*$", text[max(0, m.start() - 8) : m.start()]):
             return None
         year = int(g[2]) if g[2] else ctx
         if year is None:
             return None
-        last = (g[1] or "").lower() == "cuối"
-        pm.period = Period.months(year, 13 - n, 12) if last else Period.months(year, 1, n)
+        pm.period = Period.months(year, 13 - n, 12) if g[1] == "cuối" else Period.months(
+            year, 1, n)  # fmt: skip
     elif kind == "month":
         month = int(g[0])
         if not 1 <= month <= 12:
@@ -207,30 +258,22 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None) -> PeriodMention | No
         if ctx is None or not 1 <= month <= 12:
             return None
         pm.period = Period.month(ctx, month)
+    elif kind == "same_period_of_year":
+        pm.kind, pm.year = kind, int(g[0])
     elif kind == "n_years":
         n = _n(g[0])
         if not 2 <= n <= 30:
             return None
         pm.kind, pm.n = "n_years", n
-        pm.horizon = "tới" in low
-    elif kind in (
-        "same_period_last_year",
-        "previous_year",
-        "previous_period",
-        "previous_month",
-        "previous_quarter",
-        "start_of_year",
-        "whole_period",
-        "term",
-        "next_year",
-        "this_year",
-        "now",
-    ):
+        pm.horizon = "tới" in pm.text
+    elif kind == "year_end":
+        pm.kind, pm.stock = "this_year", True
+    elif kind in RELATIVE:
         pm.kind = kind
     elif kind == "year":
         year = int(g[1])
         pm.period = Period.year(year)
-        mod = (g[0] or "").lower()
+        mod = g[0] or ""
         pm.horizon = mod.startswith(("đến", "tới", "tính")) and "hết" not in mod
         pm.stock = "hết" in mod or "cuối" in mod
     return pm

@@ -1,0 +1,143 @@
+"""Word lists compiled into one fast matcher.
+
+Every word list of the extractor (indicator names and cues, measure words, status cues,
+places, ...) is a list of *phrases* written in a small notation, matched on folded text
+(:func:`.text.fold`):
+
+* words separated by spaces; between two words the text may have spaces, a comma or a
+  dash (``chế biến chế tạo`` matches ``chế biến, chế tạo``);
+* ``{a|b c}`` one of several word sequences, ``[x y]`` an optional word sequence;
+* ``...`` a gap of up to six words inside one clause (``toàn tỉnh có ... doanh nghiệp``).
+
+:class:`PhraseMatcher` compiles all phrases into one regular expression shaped like a
+trie (phrases sharing their first words share one branch), so a text is scanned once,
+in one pass of the regular-expression engine, whatever the number of phrases. Matches
+are leftmost-longest and never overlap; each reports the entries of the phrase found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .text import fold
+
+T = TypeVar("T")
+
+GAP = "..."
+_SEP = r"(?:\s*[,\-–]\s*|\s+)"
+_GAP_RE = r"(?:\s+[^\s;:()]*[^\s.;:(),]){0,6}?"
+_WORD = re.compile(r"\.\.\.|[^\s,\-–{}\[\]|]+|[{}\[\]|]")
+
+
+class PhraseSyntaxError(ValueError):
+    """A phrase of a word list is not written in the phrase notation."""
+
+
+def expand(phrase: str) -> list[tuple[str, ...]]:
+    """Every word sequence a phrase stands for (alternatives and options expanded)."""
+    tokens = _WORD.findall(fold(phrase))
+    pos = 0
+
+    def sequence(stop: set[str]) -> list[tuple[str, ...]]:
+        nonlocal pos
+        results: list[tuple[str, ...]] = [()]
+        while pos < len(tokens) and tokens[pos] not in stop:
+            tok = tokens[pos]
+            pos += 1
+            if tok in "{[":
+                close = "}" if tok == "{" else "]"
+                alternatives: list[tuple[str, ...]] = []
+                while True:
+                    alternatives.extend(sequence({"|", close}))
+                    if pos >= len(tokens):
+                        raise PhraseSyntaxError(f"unclosed {tok!r} in phrase {phrase!r}")
+                    sep = tokens[pos]
+                    pos += 1
+                    if sep == close:
+                        break
+                if tok == "[":
+                    alternatives.append(())
+                results = [a + b for a, b in itertools.product(results, alternatives)]
+            elif tok in "}]|":
+                raise PhraseSyntaxError(f"unexpected {tok!r} in phrase {phrase!r}")
+            else:
+                results = [r + (tok,) for r in results]
+        return results
+
+    out = sequence(set())
+    if pos != len(tokens):
+        raise PhraseSyntaxError(f"unbalanced brackets in phrase {phrase!r}")
+    out = [s for s in out if s and s[0] != GAP and s[-1] != GAP]
+    if not out:
+        raise PhraseSyntaxError(f"phrase {phrase!r} has no words")
+    return out
+
+
+@dataclass(eq=False)
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    terminal: int | None = None  # index into PhraseMatcher._ends
+
+
+@dataclass(frozen=True)
+class PhraseMatch(Generic[T]):
+    """One phrase found at ``[start, end)`` of the searched text."""
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[T, ...]
+
+
+class PhraseMatcher(Generic[T]):
+    """All phrases of one or more word lists, each with the entries it stands for."""
+
+    def __init__(self, phrases: Iterable[tuple[str, T]]) -> None:
+        self._root = _Node()
+        self._ends: list[list[T]] = []
+        self.sources: dict[tuple[str, ...], list[T]] = {}
+        for phrase, entry in phrases:
+            for words in expand(phrase):
+                node = self._root
+                for word in words:
+                    node = node.children.setdefault(word, _Node())
+                if node.terminal is None:
+                    node.terminal = len(self._ends)
+                    self._ends.append([])
+                if entry not in self._ends[node.terminal]:
+                    self._ends[node.terminal].append(entry)
+                self.sources.setdefault(words, []).append(entry)
+        self._group_to_end: list[int] = []
+        body = self._compile(self._root, first=True)
+        self.regex = re.compile(rf"(?<!\w)(?:{body})")
+
+    def _compile(self, node: _Node, first: bool = False) -> str:
+        alternatives = []
+        # longer words first so that a word is never cut by a shorter one sharing its start
+        for word in sorted(node.children, key=lambda w: (-len(w), w)):
+            child = node.children[word]
+            if word == GAP:
+                head = _GAP_RE
+            else:
+                head = ("" if first else _SEP) + re.escape(word)
+            alternatives.append(head + self._compile(child))
+        if node.terminal is not None:
+            self._group_to_end.append(node.terminal)
+            alternatives.append(r"(?!\w)()")
+        if len(alternatives) == 1 and not first:
+            return alternatives[0] if node.terminal is not None else f"(?:{alternatives[0]})"
+        return "(?:" + "|".join(alternatives) + ")"
+
+    def finditer(self, folded: str, start: int = 0, end: int | None = None) -> Iterator[
+        PhraseMatch[T]
+    ]:
+        """Leftmost-longest, non-overlapping phrases of ``folded[start:end]``."""
+        for m in self.regex.finditer(folded, start, len(folded) if end is None else end):
+            if m.lastindex is None:  # pragma: no cover - every branch ends in a marker
+                continue
+            entries = self._ends[self._group_to_end[m.lastindex - 1]]
+            yield PhraseMatch(m.start(), m.end(), m.group(0), tuple(entries))

@@ -1,0 +1,998 @@
+"""Reading one sentence: its words, its clauses and, for every number, its fields.
+
+A sentence is read left to right once:
+
+1. **Words.** Period expressions (:mod:`.period_grammar`) are found and masked so years
+   and dates are never values; quantities (:mod:`.numbers`), noun phrases (indicator
+   names, components, places, subsets, capital words) and verbs (measure and status
+   words) are found with the word lists of :mod:`.lexicon`.
+2. **Clauses.** The sentence is cut at ``;``, ``,``, ``:``, at connectors ("trong đó",
+   "riêng", "trong khi"), before "và" + a verb, and at brackets and dashes that enclose a
+   number (a bracket without a number is part of its clause).
+3. **Fields of each number**, each decided once (see :class:`Reading`): the indicator
+   from the subject of its clause (a name before it, the count's own noun, a component
+   of the subject in force, or the subject inherited by a clause without one), the
+   measure from the verbs of its clause and the words after it, the period, the base of
+   a comparison, the status, the place and the value in the indicator's unit.
+
+Everything a number looks at lies in a bounded window of its own clause, so reading is
+linear in the number of numbers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .context import UNKNOWN, Decision, Publication, Scope, Subject
+from .lexicon import (
+    Indicator,
+    capital_of,
+    catalogue,
+    components,
+    count_defaults,
+    noun_matcher,
+    qualifier_words,
+    verb_matcher,
+)
+from .numbers import Quantity, find_quantities, identifier_pattern
+from .period_grammar import PeriodMention, find_periods, term_containing
+from .periods import Period
+from .places import NATIONAL, is_proper_noun
+
+WINDOW = 160  # characters a number looks back or ahead within its clause
+_MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
+_SAME_COUNT = {"CASE": ("ACCIDENT",), "VEHICLE": ("VEHICLE_PER_DAY",)}
+_BOUNDARY = re.compile(r"[;,:()]|\s[-–]\s")
+
+
+@dataclass
+class Tok:
+    start: int
+    end: int
+    kind: str  # indicator, component, topic, place, subset, capital, function, clause,
+    #            measure, status
+    role: str
+    values: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    opener: str  # start, semi, comma, colon, paren, dash, breakdown, contrast, and, restate
+    host: int | None = None  # index of the clause a bracketed clause belongs to
+
+
+@dataclass
+class Reading:
+    """One number of a sentence with its fields (offsets are sentence offsets)."""
+
+    start: int
+    end: int
+    indicator: Indicator | None
+    measure: str
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str
+    period: Period
+    base: Period | None
+    status: str
+    geo: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SentenceState:
+    """What a sentence has said so far (for clauses that continue it)."""
+
+    subject: Decision | None = None  # Subject of the previous clause with numbers
+    period: Decision | None = None  # the running period
+    base: Decision | None = None  # a comparison stated for the whole sentence
+    place: Decision | None = None  # the place of the previous clause's subject
+    status: Decision | None = None  # the status cue in force (estimate / target)
+    status_period: Period | None = None  # period in force when the status cue was read
+    measure: str | None = None  # measure of the previous number
+    counted: str | None = None  # indicator of the last count (for "với tổng vốn …")
+    last_reading: Reading | None = None
+
+
+@cache
+def _identifier() -> re.Pattern[str]:
+    from .lexicon import _rows
+
+    return identifier_pattern(tuple(r["phrase"] for r in _rows("lexicon/identifier_words.csv")))
+
+
+@cache
+def _qualifier_word_set() -> frozenset[str]:
+    words: set[str] = set()
+    for phrase, _, _ in qualifier_words():
+        words.update(phrase.split())
+    return frozenset(words)
+
+
+_RANK_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s*$|thứ\s+hạng\s*$|\bhạng\s*$")
+_VALUE_VERB = re.compile(
+    r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|thứ|hạng|với|đón|"
+    r"thu\s+hút|phục\s+vụ|giao|bằng|gấp|chiếm|trên|dưới|hơn|gần)\s*$"
+)
+_PLAN_AFTER = re.compile(
+    r"\s*(?:so\s+với\s+)?(?:kế\s+hoạch|dự\s+toán|kh\b|chỉ\s+tiêu|mục\s+tiêu|nhiệm\s+vụ)"
+)
+_COMPARE_AFTER = re.compile(r"\s*(?:so\s+với|so)\b")
+_PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
+
+
+# ------------------------------------------------------------------------------- words
+def _tokens(original: str, masked: str) -> list[Tok]:
+    out: list[Tok] = []
+    for m in noun_matcher().finditer(masked):
+        by_kind: dict[tuple[str, str], list[str]] = {}
+        for e in m.entries:
+            if e.kind == "place" and e.role == "province":
+                if not is_proper_noun(original, m.start, m.end):
+                    continue
+            key = (e.kind, e.role)
+            by_kind.setdefault(key, [])
+            if e.value and e.value not in by_kind[key]:
+                by_kind[key].append(e.value)
+        for (kind, role), values in by_kind.items():
+            if kind == "place" and role == "subplace":
+                # "huyện Đồng Văn", "Khu kinh tế Dung Quất": a head noun with a proper name
+                after = original[m.end : m.end + 30]
+                if not re.match(r"\s+(?:[A-ZĐÀ-Ỹ0-9][\w-]*)", after):
+                    continue
+            out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
+    for m in verb_matcher().finditer(masked):
+        for e in m.entries:
+            out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
+    out.sort(key=lambda t: (t.start, -t.end))
+    return out
+
+
+def _mask(folded: str, periods: list[PeriodMention]) -> str:
+    if not periods:
+        return folded
+    chars = list(folded)
+    for pm in periods:
+        chars[pm.start : pm.end] = " " * (pm.end - pm.start)
+    return "".join(chars)
+
+
+# ----------------------------------------------------------------------------- clauses
+def _clauses(masked: str, protected: bytearray, toks: list[Tok],
+             quantities: list[Quantity]) -> list[Clause]:
+    """Cut a sentence into clauses (see the module docstring)."""
+    cuts: list[tuple[int, int, str]] = []  # (position, where the next clause starts, kind)
+    for m in _BOUNDARY.finditer(masked):
+        if protected[m.start()]:
+            continue
+        ch = m.group(0).strip()
+        kind = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "close"}.get(
+            ch, "dash")
+        cuts.append((m.start(), m.end(), kind))
+    for t in toks:
+        if t.kind == "clause" and t.role in ("breakdown", "contrast", "restatement"):
+            cuts.append((t.start, t.start, "restate" if t.role == "restatement" else t.role))
+    tok_starts = [t.start for t in toks]
+    for m in re.finditer(r"(?<!\w)và(?!\w)", masked):
+        k = bisect.bisect_left(tok_starts, m.end())
+        while k < len(toks) and toks[k].kind not in ("measure", "status"):
+            if toks[k].start - m.end() > 2:
+                break
+            k += 1
+        if k < len(toks) and toks[k].start - m.end() <= 2 and toks[k].kind in ("measure",
+                                                                              "status"):
+            cuts.append((m.start(), m.start(), "and"))
+    cuts.sort()
+    q_starts = [q.start for q in quantities]
+
+    def has_quantity(a: int, b: int) -> bool:
+        k = bisect.bisect_left(q_starts, a)
+        return k < len(q_starts) and q_starts[k] < b
+
+    clauses: list[Clause] = []
+    pos, opener, host = 0, "start", None
+    brackets: list[bool] = []  # for each open bracket: does it make a clause?
+    for at, resume, kind in cuts:
+        if at < pos:
+            continue
+        if kind == "open":
+            close = masked.find(")", at)
+            if close < 0 or not has_quantity(at, close):
+                brackets.append(False)  # a bracket without a number is part of its clause
+                continue
+            brackets.append(True)
+            clauses.append(Clause(pos, at, opener, host))
+            pos, opener, host = resume, "paren", len(clauses) - 1
+            continue
+        if kind == "close":
+            if brackets and brackets.pop():
+                clauses.append(Clause(pos, at, opener, host))
+                pos, opener, host = resume, "after_paren", None
+            continue
+        if brackets and not brackets[-1] and kind in ("comma", "colon", "dash"):
+            continue  # punctuation inside a bracket that is part of its clause
+        if at == pos and kind in ("breakdown", "contrast", "and", "restate"):
+            if opener in ("start", "comma", "semi", "colon", "after_paren"):
+                opener = kind
+            continue
+        clauses.append(Clause(pos, at, opener, host))
+        pos, opener = resume, kind
+        if kind in ("semi",):
+            host = None
+    clauses.append(Clause(pos, len(masked), opener, host))
+    return clauses
+
+
+# ------------------------------------------------------------------------------ reader
+class SentenceReader:
+    """Reads the numbers of one sentence in the context of its scope."""
+
+    def __init__(self, original: str, folded: str, scope: Scope, publication: Publication,
+                 doc_geo: Decision, markers: list[int] | None = None) -> None:
+        self.original = original
+        self.folded = folded
+        self.scope = scope
+        self.pub = publication
+        self.doc_geo = doc_geo
+        self.catalogue = catalogue()
+        self.state = SentenceState()
+        self.first_period: Decision | None = None
+        year = self._context_year()
+        self.periods = [
+            p for p in find_periods(folded, year)
+        ]
+        self.masked = _mask(folded, self.periods)
+        self.quantities = find_quantities(self.masked, _identifier())
+        self.toks = _tokens(original, self.masked)
+        protected = bytearray(len(folded) + 1)
+        for q in self.quantities:
+            protected[q.start : q.end] = b"\x01" * (q.end - q.start)
+        for t in self.toks:
+            if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
+                protected[t.start : t.end] = b"\x01" * (t.end - t.start)
+        self.clauses = _clauses(self.masked, protected, self.toks, self.quantities)
+        self.clause_starts = [c.start for c in self.clauses]
+        self.tok_starts = [t.start for t in self.toks]
+        self.ref_periods = [p for p in self.periods if not p.is_name]
+
+    # -- helpers ---------------------------------------------------------------------
+    def _set_period(self, d: Decision) -> None:
+        self.state.period = d
+        if self.first_period is None:
+            self.first_period = d
+
+    def _context_year(self) -> int | None:
+        d = self.scope.find("period")
+        if d is not None:
+            return d.value.end.year
+        return self.pub.year
+
+    def clause_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
+
+    def toks_in(self, a: int, b: int) -> list[Tok]:
+        i = bisect.bisect_left(self.tok_starts, a)
+        out = []
+        while i < len(self.toks) and self.toks[i].start < b:
+            if self.toks[i].end <= b:
+                out.append(self.toks[i])
+            i += 1
+        return out
+
+    def periods_in(self, a: int, b: int) -> list[PeriodMention]:
+        return [p for p in self.ref_periods if a <= p.start and p.end <= b]
+
+    # -- the sentence ------------------------------------------------------------------
+    def read(self) -> list[Reading]:
+        out: list[Reading] = []
+        qi = 0
+        for ci, clause in enumerate(self.clauses):
+            self._clause_context(ci, clause)
+            while qi < len(self.quantities) and self.quantities[qi].start < clause.end:
+                q = self.quantities[qi]
+                qi += 1
+                if q.start < clause.start:
+                    continue
+                reading = self._read_quantity(q, ci, clause)
+                if reading is not None:
+                    out.append(reading)
+                    self.state.last_reading = reading
+        return out
+
+    def _clause_context(self, ci: int, clause: Clause) -> None:
+        """Sentence-wide statements made by a clause: the running period, a comparison
+        for the whole sentence ("So với cùng kỳ, …"), status cues."""
+        for p in self.periods_in(clause.start, clause.end):
+            if p.kind == "name" or p.horizon:
+                continue
+            before = self.masked[max(clause.start, p.start - 25) : p.start]
+            if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before):
+                has_q = any(clause.start <= q.start < clause.end for q in self.quantities)
+                if not has_q:
+                    base = self._resolve_relative(p)
+                    self.state.base = Decision((p, base), "sentence", p.text)
+                continue
+            resolved = self._resolve_relative(p)
+            if resolved is not None and p.kind not in ("same_period_last_year",
+                                                       "same_period_of_year",
+                                                       "previous_year", "previous_month",
+                                                       "previous_quarter", "previous_period",
+                                                       "start_of_year"):
+                first_q = next((q.start for q in self.quantities if q.start >= clause.start),
+                               len(self.masked))
+                if p.start < first_q or not any(
+                        clause.start <= q.start < clause.end for q in self.quantities):
+                    self._set_period(Decision(resolved, "sentence", p.text))
+        # a clause with no number that names its subject sets it for the clauses after
+        if not any(clause.start <= q.start < clause.end for q in self.quantities):
+            subject = self._named_subject(clause.start, clause.end)
+            if subject is not None:
+                self.state.subject = subject
+
+    def _named_subject(self, a: int, b: int) -> Decision | None:
+        toks = self.toks_in(a, b)
+        for t in reversed(toks):
+            if t.kind in ("indicator", "topic"):
+                return Decision(Subject(t.values, t.text, growth=self._growth_near(t, b)),
+                                "clause", t.text)
+            if t.kind == "place" and t.role == "subplace":
+                return Decision(UNKNOWN, "clause", t.text)
+        return None
+
+    def _growth_near(self, tok: Tok, end: int) -> bool:
+        lo = max(0, tok.start - 30)
+        return any(
+            t.kind == "measure" and t.role == "growth" and lo <= t.start < end
+            for t in self.toks_in(lo, end)
+        ) or bool(re.search(r"tăng\s+trưởng", tok.text))
+
+    # -- one number ----------------------------------------------------------------------
+    def _read_quantity(self, q: Quantity, ci: int, clause: Clause) -> Reading | None:
+        s = self.masked
+        lo = max(clause.start, q.start - WINDOW)
+        if clause.host is not None:
+            host = self.clauses[clause.host]
+            lo_host = max(host.start, host.end - WINDOW)
+        else:
+            host = None
+            lo_host = lo
+        before = s[lo : q.start]
+        # bare numbers are values only after a verb of quantity
+        if q.kind == "bare" and q.scale == 1.0 and q.low is None and not _VALUE_VERB.search(
+            before[-14:]
+        ) and not (host is not None and s[lo:q.start].strip() == ""):
+            return None
+        if q.kind in ("fraction", "bare") and _RANK_BEFORE.search(before[-20:]):
+            q.kind = "rank"
+        ev: dict[str, Any] = {"clause": self.original[clause.start : clause.end].strip()[:200]}
+        verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
+        if host is not None:
+            verbs = [t for t in self.toks_in(lo_host, host.end) if t.kind in ("measure",
+                                                                               "status")] + verbs
+        subject, how = self._subject(q, ci, clause, host, lo, lo_host)
+        ev["subject_rule"] = how
+        code, ind = self._pick(subject, q)
+        ev["subject"] = subject.evidence() | {"codes": list(subject.value.codes)} if subject else None
+        measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host)
+        ev["measure_cue"] = mcue
+        if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
+            ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
+            ind, code = None, None
+        period_d, own_period = self._period(q, clause, host, measure, ind)
+        if period_d is None:
+            return None
+        period = period_d.value
+        ev["period"] = period_d.evidence()
+        base_d = self._base(q, clause, period, measure)
+        base = base_d.value if base_d else None
+        if measure == "change_pct" and base is None:
+            measure = "yoy_pct"
+        if base is not None and measure == "yoy_pct":
+            if base == period.shifted_years(-1):
+                base = None
+            else:
+                measure = "change_pct"
+        if measure in ("change_pct", "yoy_pct") and base_d and base_d.cue == "(same period)":
+            measure, base = "yoy_pct", None
+        ev["base"] = base_d.evidence() if base_d else None
+        status_d = self._status(q, clause, period, own_period, ind)
+        ev["status"] = status_d.evidence()
+        status = status_d.value
+        period = self._adjust_period(period, period_d, measure, status, ind, own_period, ev)
+        geo_d = self._geo(q, clause, host, subject)
+        ev["geo"] = geo_d.evidence()
+        unit, factor = _unit_and_factor(q, ind, measure)
+        value = q.value * factor
+        low = q.low * factor if q.low is not None else None
+        high = q.high * factor if q.high is not None else None
+        qualifier = q.qualifier
+        if factor_pct is not None:  # "vượt 18,4% dự toán", "bằng 102,7% cùng kỳ"
+            value = factor_pct(value)
+            low = factor_pct(low) if low is not None else None
+            high = factor_pct(high) if high is not None else None
+        if direction < 0 and measure not in ("level", "share_pct", "pct_of_plan",
+                                             "multiple_of_base", "rank"):
+            value = -value
+            low, high = (-high if high is not None else None), (-low if low is not None else None)
+            qualifier = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(qualifier,
+                                                                              qualifier)
+        if qualifier in ("gt", "gte"):
+            low, high = value, None
+        elif qualifier in ("lt", "lte"):
+            low, high = None, value
+        elif qualifier != "range":
+            low = high = None
+        reading = Reading(
+            q.start, q.end, ind, measure, value, low, high, qualifier, unit, period, base,
+            status, geo_d.value, ev,
+        )
+        # remember for the clauses after this one
+        if subject is not None:
+            self.state.subject = subject
+        if ind is not None and q.kind == "count":
+            self.state.counted = ind.code
+        self.state.measure = measure
+        self.state.place = geo_d if geo_d.level == "clause" else self.state.place
+        return reading
+
+    # -- subject ------------------------------------------------------------------------
+    def _subject(self, q: Quantity, ci: int, clause: Clause, host: Clause | None, lo: int,
+                 lo_host: int) -> tuple[Decision | None, str]:
+        s = self.masked
+        # a name whose gap holds the number ("thành lập mới 612 doanh nghiệp")
+        for t in self.toks_in(max(0, q.start - 60), q.end + 60):
+            if t.kind == "indicator" and t.start < q.start and t.end >= q.end and "..." not in t.text:
+                return Decision(Subject(t.values, t.text), "clause", t.text), "name around it"
+        # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
+        if q.kind == "count":
+            end = min(clause.end, q.end + 40)
+            own = [t for t in self.toks_in(q.start, end)
+                   if t.kind == "indicator" and t.start <= q.end + 2
+                   and self._compatible_any(t.values, q)]
+            if own:
+                t = own[0]
+                return Decision(Subject(t.values, t.text), "clause", t.text), "the count's noun"
+        # a name before the number in its clause
+        named = self._subject_before(q, lo, q.start)
+        if named is not None:
+            return named
+        if host is not None:
+            named = self._subject_before(q, lo_host, host.end)
+            if named is not None:
+                dec, how = named
+                return dec, how + " (the clause the bracket belongs to)"
+        # a name right after the number: "giảm 2% hộ nghèo", "đón 7,5 triệu lượt khách du lịch"
+        after = self.toks_in(q.end, min(clause.end, q.end + 40))
+        verbs_before = [t for t in self.toks_in(lo, q.start) if t.kind == "measure"]
+        denominator = bool(verbs_before) and verbs_before[-1].role in ("share", "equal")
+        if after and not denominator:
+            t = after[0]
+            if t.kind == "indicator" and t.start - q.end <= 2 and not _PLAN_AFTER.match(
+                    s, q.end):
+                return Decision(Subject(t.values, t.text), "clause", t.text), "name after it"
+        # a clause with no subject of its own continues the sentence's
+        if self.state.subject is not None:
+            return self.state.subject, "the sentence's subject"
+        placed = self._place_in(clause.start, q.start) or (
+            self._place_in(host.start, host.end) if host else None)
+        if placed is not None or clause.opener in ("start", "breakdown"):
+            for level in ("paragraph", "section", "document"):
+                d = self.scope.find("subject", above=level)
+                if d is not None and d.value.known:
+                    if placed is None and level != "paragraph":
+                        break
+                    return d, f"the {d.level}'s subject"
+        # what the counted noun implies
+        if q.kind == "count" and q.unit in count_defaults():
+            code = count_defaults()[q.unit]
+            return Decision(Subject((code,), q.unit_text), "clause", q.unit_text), "counted noun"
+        if q.kind == "count" and q.unit == "VEHICLE" and _PER_DAY.search(s[lo : q.end + 20]):
+            code = count_defaults().get("VEHICLE_PER_DAY")
+            if code:
+                return Decision(Subject((code,), q.unit_text), "clause", q.unit_text), (
+                    "vehicles per day")
+        return None, "no subject"
+
+    def _subject_before(self, q: Quantity, lo: int, hi: int) -> tuple[Decision, str] | None:
+        """The subject named before a number in its clause: the nearest indicator name,
+        unless a subset or a place inside the province narrows it, or words that name
+        something else stand next to the verb."""
+        toks = [t for t in self.toks_in(lo, hi) if t.end <= hi]
+        names = [t for t in toks if t.kind in ("indicator", "component", "topic", "capital",
+                                                "clause") and (t.kind != "clause" or
+                                                               t.role == "anaphor")]
+        subsets = [t for t in toks if t.kind == "subset"]
+        subplaces = [t for t in toks if t.kind == "place" and t.role in ("subplace",
+                                                                         "old_territory")]
+        if names:
+            t = names[-1]
+            narrowed = [x for x in subsets if x.start >= t.start - 1] or [
+                x for x in subplaces if x.start < t.start or x.start >= t.end]
+            if narrowed:
+                return Decision(UNKNOWN, "clause", narrowed[0].text), (
+                    f"'{narrowed[0].text}' narrows '{t.text}': not the indicator")
+            if t.kind == "capital":
+                counted = self.state.counted
+                capital = capital_of().get(counted or "")
+                if capital is None:
+                    return Decision(UNKNOWN, "clause", t.text), "capital of nothing counted"
+                return Decision(Subject((capital,), t.text), "clause", t.text), (
+                    f"capital of {counted}")
+            if t.kind == "clause":  # "chỉ tiêu này": the previous sentence's subject
+                d = self.scope.find("subject", above="paragraph")
+                if d is not None:
+                    return d, f"'{t.text}' refers to the previous sentence"
+                return None
+            if t.kind == "component":
+                return self._component(t, q, hi)
+            growth = self._growth_near(t, hi)
+            return Decision(Subject(t.values, t.text, growth=growth), "clause", t.text), (
+                "name before it")
+        if subsets or subplaces:
+            t = (subsets or subplaces)[-1]
+            return Decision(UNKNOWN, "clause", t.text), f"'{t.text}': not the province's total"
+        # words next to the verb that name something uncatalogued ("xi măng tăng 9,7%")
+        unknown = self._unknown_head(toks, lo, hi)
+        if unknown:
+            return Decision(UNKNOWN, "clause", unknown), f"'{unknown}' is not catalogued"
+        return None
+
+    def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
+        """Content words heading the clause (before its verbs) that no list knows."""
+        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
+            return None
+        covered = bytearray(hi - lo + 1)
+        verb_start = hi
+        for t in toks:
+            covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
+                max(0, t.end - lo) - max(0, t.start - lo))
+            if t.kind in ("measure", "status") and t.start < verb_start and t.start > lo:
+                verb_start = t.start
+        for p in self.periods:
+            if lo <= p.start < hi:
+                covered[p.start - lo : p.end - lo] = b"\x01" * (p.end - p.start)
+        head = self.masked[lo:verb_start]
+        qualifiers = _qualifier_word_set()
+        words = []
+        for m in re.finditer(r"[^\W\d_]+", head):
+            if covered[m.start()] or m.group(0) in qualifiers:
+                continue
+            words.append(m.group(0))
+        return " ".join(words) if words else None
+
+    def _component(self, t: Tok, q: Quantity, hi: int) -> tuple[Decision, str]:
+        """A part of an indicator (a sector of the GRDP, an industry of the IIP), resolved
+        against the parent named after it ("chiếm 48% GRDP") or in force."""
+        children = {code: components()[code] for code in t.values if code in components()}
+        parents: list[tuple[str, str]] = []
+        after = self.toks_in(q.end, min(len(self.masked), q.end + 30))
+        for a in after:
+            if a.kind in ("indicator", "topic"):
+                parents.extend((code, a.text) for code in a.values)
+        for d in (self.state.subject, self.scope.find("subject", above="paragraph"),
+                  self.scope.find("subject", above="section"),
+                  self.scope.find("subject", above="document")):
+            if d is not None and d.value.known:
+                parents.extend((code, d.cue or "") for code in d.value.codes)
+        for sd in [x for x in self.toks if x.kind == "topic" and x.start < q.start]:
+            parents.extend((code, sd.text) for code in sd.values)
+        for parent, cue in parents:
+            for child, by_parent in children.items():
+                if parent in by_parent:
+                    return Decision(Subject((child,), t.text), "clause", t.text), (
+                        f"component '{t.text}' of {parent} ({cue})")
+        return Decision(UNKNOWN, "clause", t.text), f"component '{t.text}' of nothing in force"
+
+    def _place_in(self, a: int, b: int) -> Tok | None:
+        places = [t for t in self.toks_in(a, b) if t.kind == "place"
+                  and t.role in ("province", "national", "self")]
+        return places[-1] if places else None
+
+    # -- indicator --------------------------------------------------------------------------
+    def _compatible(self, code: str, q: Quantity) -> bool:
+        ind = self.catalogue.get(code)
+        if ind is None:
+            return False
+        u = ind.unit
+        if q.kind in ("pct", "pp", "times", "rank"):
+            return True
+        if q.kind == "money":
+            return u in _MONEY_UNITS.get(q.unit or "", ())
+        if q.kind == "count":
+            return q.unit == u or u in _SAME_COUNT.get(q.unit or "", ())
+        if q.kind == "fraction":
+            return u not in ("VND_BN", "VND_MN", "USD_MN", "USD", "PCT")
+        return u not in ("VND_BN", "VND_MN", "USD_MN", "USD", "PCT")  # bare
+
+    def _compatible_any(self, codes: tuple[str, ...], q: Quantity) -> bool:
+        return any(self._compatible(c, q) for c in codes)
+
+    def _pick(self, subject: Decision | None, q: Quantity) -> tuple[str | None, Indicator | None]:
+        if subject is None or not subject.value.known:
+            return None, None
+        for code in subject.value.codes:
+            if self._compatible(code, q):
+                # the dollar twin of a đồng indicator is picked by the unit
+                if q.kind == "money":
+                    want = _MONEY_UNITS.get(q.unit or "", ())
+                    exact = [c for c in subject.value.codes
+                             if self.catalogue.get(c) and self.catalogue[c].unit in want]
+                    if exact:
+                        code = exact[0]
+                return code, self.catalogue[code]
+        return None, None
+
+    # -- measure ------------------------------------------------------------------------
+    def _measure(self, q: Quantity, ind: Indicator | None, verbs: list[Tok], clause: Clause,
+                 host: Clause | None):
+        """(measure, direction, cue, value transform) of a number."""
+        s = self.masked
+        rate = bool(ind and ind.is_rate)
+        measures = [t for t in verbs if t.kind == "measure"]
+        roles = [t.role for t in measures]
+        nearest = measures[-1] if measures else None
+        after = s[q.end : q.end + 40]
+        plan_after = _PLAN_AFTER.match(s, q.end)
+        direction = 0
+        change = next((t for t in reversed(measures) if t.role in ("up", "down", "to_level",
+                                                                     "from_level")), None)
+        if change is not None and change.role in ("up", "down"):
+            direction = 1 if change.role == "up" else -1
+        if q.kind == "times" or (nearest is not None and nearest.role == "multiple"):
+            if plan_after:
+                return "pct_of_plan", 0, "gấp … lần " + plan_after.group(0).strip(), (
+                    lambda v: v * 100)
+            return "multiple_of_base", 0, "gấp … lần", None
+        if q.kind == "rank" or (q.kind in ("fraction", "bare") and ind is not None
+                                and ind.unit == "RANK"):
+            return "rank", 0, "xếp thứ", None
+        if q.kind == "pp":
+            if "contribution" in roles or re.search(r"đóng\s+góp", s[max(0, q.start - 60):q.end]):
+                return "contribution_pp", 0, "đóng góp … điểm phần trăm", None
+            return "change_abs", direction, q.unit_text, None
+        if q.kind == "count" and q.unit == "RANK" and direction:
+            return "change_abs", direction, "tăng/giảm … bậc", None
+        if q.is_pct:
+            if plan_after:
+                if nearest is not None and nearest.role == "exceed":
+                    return "pct_of_plan", 0, "vượt … % " + plan_after.group(0).strip(), (
+                        lambda v: 100 + v)
+                return "pct_of_plan", 0, "% " + plan_after.group(0).strip(), None
+            if nearest is not None and nearest.role == "equal" and (
+                _COMPARE_AFTER.match(s, q.end) or self.state.base is not None
+                or re.search(r"so\s+với", s[clause.start : q.start])
+            ):
+                return "yoy_pct", 0, "bằng … % so với (an index)", (lambda v: v - 100)
+            if any(r == "share" for r in roles) and direction == 0 and not (
+                    change and change.role in ("to_level", "from_level")) or (
+                    any(r == "share" for r in roles) and change is not None
+                    and change.role in ("to_level", "from_level")):
+                return ("level", 0, "chiếm (a rate)", None) if rate else (
+                    "share_pct", 0, "chiếm / tỷ trọng", None)
+            if host is not None and nearest is None and self.state.measure:
+                return self.state.measure, 0, "as the number it is compared with", None
+            if direction:
+                average = "average" in roles
+                per_year = q.per == "năm" or "per_year" in roles
+                if rate:
+                    if q.per == "năm" or (average and per_year):
+                        return "avg_annual_change_abs", direction, "giảm … %/năm (a rate)", None
+                    return "change_abs", direction, "tăng/giảm … % (a rate: points)", None
+                if average or per_year:
+                    return "avg_annual_growth_pct", direction, "bình quân … /năm", None
+                return "yoy_pct", direction, change.text if change else "tăng/giảm", None
+            if "growth" in roles or (self.state.subject is not None
+                                     and self.state.subject.value.growth):
+                if "average" in roles or q.per == "năm":
+                    return "avg_annual_growth_pct", 0, "tăng trưởng bình quân", None
+                return "yoy_pct", 0, "tốc độ tăng trưởng", None
+            if rate:
+                return "level", 0, "a rate's own value", None
+            if self.state.measure and self.state.measure != "level" and host is None and (
+                    clause.opener in ("comma", "semi", "and")):
+                return self.state.measure, 0, "same measure as the previous number", None
+            return "level", 0, None, None
+        if direction and change is not None and re.search(
+            r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|nhiều\s+hơn|ít\s+hơn)(?:\s+(?:thêm|khoảng|hơn|trên))?\s*$",
+            s[max(0, q.start - 25) : q.start],
+        ):
+            return "change_abs", direction, "tăng/giảm " + q.unit_text, None
+        return "level", 0, None, None
+
+    # -- period -----------------------------------------------------------------------
+    def _resolve_relative(self, p: PeriodMention) -> Period | None:
+        if p.period is not None:
+            return p.period
+        ctx_d = self.state.period or self.scope.find("period")
+        ctx = ctx_d.value if ctx_d else None
+        year = ctx.end.year if ctx else self.pub.year
+        if p.kind == "n_years":
+            if ctx is not None and ctx.grain == "years" and ctx.n_years == p.n:
+                return ctx
+            end_year = year
+            return Period.years(end_year - (p.n or 1) + 1, end_year) if end_year else None
+        if p.kind in ("whole_period", "term"):
+            if ctx is not None and ctx.grain == "years":
+                return ctx
+            return term_containing(year) if year else None
+        if p.kind in ("now", "this_year"):
+            return Period.year(year) if year else None
+        if p.kind == "next_year":
+            return Period.year(year + 1) if year else None
+        if p.kind == "year_to_now":
+            if ctx is not None and ctx.start.month == 1 and ctx.start.day == 1 and ctx.grain != "years":
+                return ctx
+            if self.pub.first is not None:
+                return Period.year_to_date(self.pub.first)
+            return None
+        if p.kind == "this_month":
+            if ctx is not None and ctx.grain == "month":
+                return ctx
+            return None
+        return None
+
+    def _period(self, q: Quantity, clause: Clause, host: Clause | None, measure: str,
+                ind: Indicator | None) -> tuple[Decision | None, bool]:
+        """(the period decision, stated in the number's own clause)."""
+        s = self.masked
+        candidates = [p for p in self.periods_in(clause.start, q.start) if not p.is_name]
+        chosen: PeriodMention | None = None
+        for p in candidates:
+            before = s[max(clause.start, p.start - 30) : p.start]
+            if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before) or re.search(
+                    r"(?:cao|thấp|lớn|nhiều|ít)\s+nhất\s+(?:trong\s+)?(?:cả\s+)?$", before):
+                continue
+            if p.kind in ("same_period_last_year", "same_period_of_year", "previous_year",
+                          "previous_month", "previous_quarter", "previous_period",
+                          "start_of_year"):
+                continue
+            chosen = p
+        # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
+        nxt = [p for p in self.ref_periods if q.end <= p.start <= q.end + 2
+               and s[q.end : p.start].strip() == "" and p.period is not None]
+        if nxt and measure != "multiple_of_base":
+            chosen = nxt[0]
+        if chosen is not None:
+            resolved = self._resolve_relative(chosen)
+            if resolved is not None:
+                if chosen.horizon or chosen.stock:
+                    pass
+                self._set_period(Decision(resolved, "sentence", chosen.text))
+                return Decision(resolved, "clause", chosen.text), True
+        if host is not None:
+            for p in reversed(self.periods_in(host.start, host.end)):
+                resolved = self._resolve_relative(p)
+                if resolved is not None and not re.search(r"so\s+với\s*$", s[max(0, p.start - 10):p.start]):
+                    return Decision(resolved, "clause", p.text), True
+        # a target's period often follows it ("mục tiêu 8-9% năm 2025")
+        later = [p for p in self.periods_in(q.end, min(clause.end, q.end + 40))
+                 if p.period is not None and not re.search(
+                     r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(q.end, p.start - 25):p.start])]
+        if later and self.state.period is None:
+            return Decision(later[0].period, "clause", later[0].text), True
+        if self.state.period is not None:
+            return self.state.period, False
+        d = self.scope.find("period")
+        if d is not None:
+            return d, False
+        if self.pub.year:
+            return Decision(Period.year(self.pub.year), "document", "(publication year)"), False
+        return None, False
+
+    def _adjust_period(self, period: Period, d: Decision, measure: str, status: str,
+                       ind: Indicator | None, own: bool, ev: dict[str, Any]) -> Period:
+        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
+            if period.grain != "years":
+                multi = self._multi_year(period.end.year)
+                if multi is not None:
+                    ev["period_rule"] = "annual average over the plan period"
+                    return multi
+            return period
+        if ind is not None and ind.is_stock and period.grain not in ("year", "years"):
+            ev["period_rule"] = "a stock takes the year it is measured in"
+            return Period.year(period.end.year)
+        if ind is not None and ind.is_rate and measure == "level" and period.grain == "years" and (
+                not own) and status != "target":
+            ev["period_rule"] = "a rate is measured at the end of the period"
+            return Period.year(period.end.year)
+        if status == "target" and period.grain in ("quarter", "half", "month", "months", "days") and not own:
+            ev["period_rule"] = "a target for the year of a shorter context period"
+            return Period.year(period.end.year)
+        return period
+
+    def _multi_year(self, year: int) -> Period | None:
+        for d in (self.state.period, self.scope.find("period", above="paragraph"),
+                  self.scope.find("period", above="section"),
+                  self.scope.find("period", above="document")):
+            if d is not None and d.value.grain == "years" and d.value.start.year <= year <= d.value.end.year:
+                return d.value
+        return term_containing(year)
+
+    # -- base ---------------------------------------------------------------------------
+    def _base_of(self, p: PeriodMention, period: Period) -> Period | None:
+        if p.kind in ("same_period_last_year", "previous_year"):
+            return period.shifted_years(-1)
+        if p.kind == "same_period_of_year" and p.year:
+            return period.shifted_years(p.year - period.end.year)
+        if p.kind == "start_of_year":
+            return Period.year(period.start.year - 1)
+        if p.kind == "previous_month" and period.grain == "month":
+            return period.shifted_months(-1)
+        if p.kind == "previous_quarter" and period.grain == "quarter":
+            return period.shifted_months(-3)
+        if p.kind == "previous_period":
+            return period.previous()
+        if p.period is not None:
+            base = p.period
+            if p.stock and base.grain != "year":
+                base = Period.year(base.end.year)
+            if base.grain == "year" and period.grain not in ("year", "years") and (
+                    base.end.year == period.end.year - 1) and not p.stock:
+                return period.shifted_years(-1)
+            return base
+        return None
+
+    def _base(self, q: Quantity, clause: Clause, period: Period, measure: str) -> Decision | None:
+        if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
+            return None
+        s = self.masked
+        end = min(len(s), q.end + 60)
+        nxt_q = next((x.start for x in self.quantities if x.start > q.start), len(s))
+        for p in self.ref_periods + [x for x in self.periods if x.kind == "same_period_of_year"]:
+            if not (q.end <= p.start <= min(end, nxt_q)):
+                continue
+            between = s[q.end : p.start]
+            if measure == "multiple_of_base":
+                ok = re.fullmatch(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)?", between)
+            else:
+                ok = re.search(r"so\s+với", between)
+            if not ok or re.search(r"[;.]", between):
+                continue
+            base = self._base_of(p, period)
+            if base is not None:
+                self.state.base = Decision((p, base), "sentence", p.text)
+                return Decision(base, "clause", p.text)
+        # "so với cùng kỳ, … tăng 5%" / "So với kỳ gốc 2019, CPI tăng 12,35%"
+        for p in self.ref_periods:
+            if clause.start <= p.end <= q.start and re.search(
+                    r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
+                base = self._base_of(p, period)
+                if base is not None:
+                    return Decision(base, "clause", p.text)
+        if self.state.base is not None:
+            p, _ = self.state.base.value
+            base = self._base_of(p, period)
+            if base is not None:
+                return Decision(base, "sentence", p.text)
+        if measure == "change_abs" and q.is_pct:
+            return Decision(period.shifted_years(-1), "clause", "(same period)")
+        return None
+
+    # -- status -------------------------------------------------------------------------
+    def _status(self, q: Quantity, clause: Clause, period: Period, own_period: bool,
+                ind: Indicator | None) -> Decision:
+        s = self.masked
+        cues = [t for t in self.toks_in(0, q.start) if t.kind == "status"]
+        names = [t for t in self.toks_in(0, len(s)) if t.kind == "indicator"]
+
+        def inside_name(t: Tok) -> bool:
+            return any(n.start <= t.start and t.end <= n.end for n in names)
+
+        cues = [t for t in cues if not inside_name(t)]
+        target_cue = None
+        estimate_cue = None
+        for t in cues:
+            if t.role == "target":
+                achieved = [a for a in self.toks_in(t.end, min(len(s), t.end + 40))
+                            if a.kind == "status" and a.role == "achieved"]
+                directly = _PLAN_AFTER.fullmatch(s, t.start, q.start) or re.fullmatch(
+                    r"[\s(]*(?:\S+\s+){0,4}?[\s(]*", s[t.end : q.start])
+                if achieved and not directly:
+                    continue
+                target_cue, estimate_cue = t, None
+            elif t.role == "estimate":
+                estimate_cue, target_cue = t, None
+        future = self.pub.starts_after(period)
+        ended = self.pub.ended_before(period)
+        if target_cue is not None and ended is not True:
+            return Decision("target", "sentence", target_cue.text)
+        if target_cue is not None and ended is True and own_period:
+            pass  # a past period stated in the clause: the result, not the target
+        elif target_cue is not None:
+            return Decision("target", "sentence", target_cue.text)
+        heading = self.scope.find("status")
+        if heading is not None and heading.value == "target" and ended is not True:
+            return heading
+        horizon = any(p.horizon and p.start < q.start for p in self.periods_in(0, q.start))
+        if horizon:
+            return Decision("target", "clause", "(đến năm … : a horizon)")
+        if future:
+            return Decision("target", "document", "(period after publication)")
+        assigned = ind is not None and ind.code in _assigned()
+        if estimate_cue is not None and not (own_period and ended is True and not self._cue_in_clause(
+                estimate_cue, clause)):
+            return Decision("estimate", "sentence", estimate_cue.text)
+        if ended is False and not assigned:
+            now = any(p.kind == "now" and p.start < q.start for p in self.periods)
+            if now:
+                return Decision("actual", "clause", "(a stock stated as of now)")
+            return Decision("estimate", "document", "(period not over at publication)")
+        return Decision("actual", "sentence", None)
+
+    def _cue_in_clause(self, t: Tok, clause: Clause) -> bool:
+        return clause.start <= t.start < clause.end
+
+    # -- place --------------------------------------------------------------------------
+    def _geo(self, q: Quantity, clause: Clause, host: Clause | None,
+             subject: Decision | None) -> Decision:
+        s = self.masked
+        # a bracketed number takes the place of the noun before the bracket
+        if host is not None:
+            t = self._place_in(max(host.start, host.end - 60), host.end)
+            if t is not None:
+                return self._place_decision(t)
+        t = self._place_in(clause.start, q.start)
+        if t is not None and not re.search(r"(?:cao|thấp)\s+hơn|so\s+với|gấp", s[t.end : q.start]):
+            return self._place_decision(t)
+        if self.state.place is not None and clause.opener in ("comma", "and", "after_paren"):
+            return self.state.place
+        d = self.scope.find("place")
+        return d if d is not None else self.doc_geo
+
+    def _place_decision(self, t: Tok) -> Decision:
+        if t.role == "national":
+            return Decision(NATIONAL, "clause", t.text)
+        if t.role == "self":
+            return Decision(self.doc_geo.value, "clause", t.text)
+        return Decision(t.values[0], "clause", t.text)
+
+
+@cache
+def _assigned() -> frozenset[str]:
+    from .lexicon import _rows
+
+    return frozenset(r["code"] for r in _rows("lexicon/assigned_amounts.csv"))
+
+
+def _unit_and_factor(q: Quantity, ind: Indicator | None, measure: str) -> tuple[str, float]:
+    if measure in ("yoy_pct", "change_pct", "avg_annual_growth_pct", "share_pct", "pct_of_plan"):
+        return "PCT", 1.0
+    if measure in ("contribution_pp", "avg_annual_change_abs"):
+        return "PP", 1.0
+    if measure == "multiple_of_base":
+        return "TIMES", 1.0
+    if measure == "rank":
+        return "RANK", 1.0
+    if measure == "change_abs" and q.kind in ("pct", "pp"):
+        return "PP", 1.0
+    target = ind.unit if ind else natural_unit(q)
+    if q.kind == "money":
+        per_unit = {"VND_BN": 1e9, "VND_MN": 1e6, "USD_MN": 1e6, "USD": 1.0}.get(target)
+        if per_unit is None:
+            return natural_unit(q), q.scale / (1e9 if q.unit == "VND" else 1e6)
+        return target, q.scale / per_unit
+    if q.kind == "pct":
+        return "PCT", 1.0
+    return target or "", q.scale
+
+
+def natural_unit(q: Quantity) -> str:
+    """The contract unit of a quantity that names no indicator."""
+    if q.kind == "money":
+        if q.unit == "USD":
+            return "USD_MN" if q.scale >= 1e6 else "USD"
+        return "VND_BN" if q.scale >= 1e9 else "VND_MN"
+    if q.kind == "pct":
+        return "PCT"
+    if q.kind == "count" and q.unit:
+        return {"VEHICLE": "VEHICLE_PER_DAY"}.get(q.unit, q.unit)
+    return ""

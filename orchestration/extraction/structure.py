@@ -1,0 +1,588 @@
+"""The structure of a document: header, title, headings, paragraphs, tables, footnotes,
+sentences.
+
+Text arrives as news pages (one paragraph per line, a header of site names, dates and
+share buttons, a byline at the end), as statistics-office reports, or as PDF-extracted
+text (hard line breaks inside sentences, page numbers on their own lines, footnote
+markers glued to words and numbers, footnote bodies interrupting the running text).
+Tables arrive flattened, one row per line with cells separated by ``|``.
+
+:func:`parse` reads the document once into :class:`Block` objects in reading order.
+Every paragraph has a reading string made of the clean pieces of its lines and a map
+back to the reading view (:mod:`.text`), so spans always point into the stored text.
+Work is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import statistics
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from .text import ReadingView, fold, reading_view
+
+TERMINAL = ".!?…"
+_PART = r"(?:[Pp]hần|PHẦN|[Cc]hương|CHƯƠNG)\s+(?:[IVX\d]+\b|(?:thứ|THỨ)\s+[^\W\d_]+)"
+_ITEM_START = re.compile(
+    r"^\s*(?:\(\d{1,2}\)\s|[-–•+*]\s|\d{1,2}(?:\.\d{1,2}){0,3}\.\s+\S|[IVX]{1,5}\.\s|"
+    rf"{_PART}|[a-zđ]\)\s)"
+)
+_NUMBERED_HEADING = re.compile(
+    rf"^\s*(?P<num>{_PART}|[IVX]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.?)\s+"
+)
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
+_FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
+# a footnote marker: digits glued to a letter, '%' or a closing bracket, followed by
+# punctuation, a space or the line end (``6,79%1,`` ``cao2.`` ``trước28,``)
+_MARKER = re.compile(r"(?<=[^\W\d_%]|[%)”\"])(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+_LEADS_TO_NUMBER = re.compile(
+    r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
+)
+_ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[A-ZĐÀ-ỸÂÊÔƠƯĂ\d]))")
+_TABLE_CELL_SEP = re.compile(r"\s*\|\s*")
+_DATE_ONLY = re.compile(
+    r"^[\s\w,.:|()+-]{0,30}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}[\s\w,.:|()+-]{0,30}$"
+    r"|^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*$"
+)
+_NAV_SEP = re.compile(r"\s(?:»|›|>|\|)\s|\s/\s")
+_CAPTION = re.compile(r"(?:Ảnh|ảnh|Nguồn ảnh)\s*:\s*[^\W\d_][^.]{0,40}\.?\s*$")
+_DATE_MONTH = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\s*$")
+
+
+@cache
+def _header_phrases() -> re.Pattern[str]:
+    path = resources.files(__package__).joinpath("data/lexicon/header_lines.csv")
+    with path.open(encoding="utf-8") as fh:
+        phrases = [line.split(",")[0] for line in fh.read().splitlines()[1:] if line]
+    alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{alt})(?:\s*[:|]|\s*$|\s+(?=[\w\s|]{{0,40}}$))")
+
+
+@cache
+def _masthead_phrases() -> re.Pattern[str]:
+    path = resources.files(__package__).joinpath("data/lexicon/mastheads.csv")
+    with path.open(encoding="utf-8") as fh:
+        phrases = [line.strip() for line in fh.read().splitlines()[1:] if line.strip()]
+    alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{alt})(?!\w)")
+
+
+def is_item_start(s: str) -> bool:
+    """A numbered or bulleted item ("(3) ...", "1.2. ...", "II. ...", "- Trong ...")."""
+    m = _ITEM_START.match(s)
+    if not m:
+        return False
+    if m.group(0).strip() in "-–•+*":
+        return is_upper_start(s[m.end() :])
+    return True
+
+
+def is_upper_start(s: str) -> bool:
+    s = s.lstrip(' \t"“(')
+    return bool(s) and s[0].isupper()
+
+
+def is_lower_start(s: str) -> bool:
+    s = s.lstrip(' \t"“')
+    return bool(s) and s[0].islower()
+
+
+@dataclass
+class Line:
+    index: int
+    start: int  # view offset of the first character
+    end: int  # view offset after the last character (without the newline)
+    text: str
+    kind: str = "body"  # body, blank, page, separator, footnote, junk, table
+    footnote: int | None = None
+    footnote_start: bool = False
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass
+class Paragraph:
+    """A run of lines read as one unit: ``text`` is its reading string, ``folded`` the same
+    lower-cased, ``segments`` the view offsets where each of its lines starts."""
+
+    kind: str  # body, heading, title, footnote, junk
+    lines: list[Line]
+    text: str = ""
+    folded: str = ""
+    segments: list[tuple[int, int]] = field(default_factory=list)  # (text offset, view offset)
+    heading_level: int | None = None
+    footnote: int | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_view(self, offset: int) -> int:
+        """View offset of the reading-string character at ``offset``."""
+        k = bisect.bisect_right(self.segments, (offset, float("inf"))) - 1
+        text_start, view_start = self.segments[max(k, 0)]
+        return view_start + (offset - text_start)
+
+    def view_span(self, start: int, end: int) -> tuple[int, int]:
+        """View offsets of the reading-string range ``[start, end)``."""
+        return self.to_view(start), self.to_view(end - 1) + 1
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int  # view offsets
+    end: int
+
+
+@dataclass
+class Table:
+    """A table flattened to ``|``-separated lines: its header rows and data rows."""
+
+    header: list[list[Cell]]
+    rows: list[list[Cell]]
+    lines: list[Line]
+    caption: str = ""  # the line before the table (a unit line "Đơn vị: tỷ đồng" or title)
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    view: ReadingView
+    blocks: list[Block]
+    pdf_like: bool
+    markers: dict[int, int]  # footnote number -> view offset of its marker
+    title: Paragraph | None
+    header: list[Paragraph]  # mastheads, datelines and other header lines
+    published_month: tuple[int, int] | None  # "date 2024-09": only the month is stated
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+
+def _split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for i, raw in enumerate(text.split("\n")):
+        lines.append(Line(i, pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return lines
+
+
+def _ends_terminal(s: str) -> bool:
+    s = s.rstrip()
+    if re.search(r"[^\W\d_]\d{1,3}$", s):
+        s = re.sub(r"\d{1,3}$", "", s)
+    return bool(s) and s[-1] in TERMINAL
+
+
+def _looks_pdf(lines: list[Line]) -> bool:
+    """PDF-extracted text: many lines end mid-sentence and continue in lower case."""
+    body = [ln for ln in lines if ln.stripped and ln.kind == "body"]
+    soft = sum(
+        1
+        for a, b in zip(body, body[1:], strict=False)
+        if not _ends_terminal(a.text) and is_lower_start(b.text)
+    )
+    return soft >= 5 and soft >= 0.15 * len(body)
+
+
+def _find_markers(lines: list[Line]) -> tuple[dict[int, int], dict[int, int]]:
+    """Footnote markers in the running text and the lines where their bodies start.
+
+    A marker and a footnote body confirm each other: marker ``n`` counts only when a
+    later line starts with ``n`` followed by text, and numbers rise in order.
+    Returns ``(markers, bodies)``: footnote number -> marker offset / body line index."""
+    candidates: list[tuple[int, int]] = []
+    starts: dict[int, list[int]] = {}
+    for ln in lines:
+        if ln.kind != "body":
+            continue
+        m = _FOOTNOTE_START.match(ln.text)
+        if m and not _PAGE_NUMBER.match(ln.text):
+            starts.setdefault(int(m.group("n")), []).append(ln.index)
+        for mk in _MARKER.finditer(ln.text):
+            candidates.append((ln.start + mk.start("n"), int(mk.group("n"))))
+    markers: dict[int, int] = {}
+    bodies: dict[int, int] = {}
+    expected: int | None = None
+    for offset, n in candidates:
+        if expected is not None and not expected <= n <= expected + 3:
+            continue
+        later = [i for i in starts.get(n, []) if lines[i].start > offset]
+        if not later:
+            continue
+        markers[n] = offset
+        bodies[n] = later[0]
+        expected = n + 1
+    return markers, bodies
+
+
+def _is_table_line(text: str) -> bool:
+    return text.count("|") >= 2
+
+
+def _is_junk(s: str) -> bool:
+    """A header, navigation, dateline, share-button, tag or caption line."""
+    words = len(s.split())
+    low = fold(s)
+    m = _header_phrases().match(low)
+    if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8) and words <= 30:
+        return True
+    if _DATE_ONLY.match(s) and words <= 10:
+        return True
+    if (
+        _NAV_SEP.search(s)
+        and words <= 14
+        and not re.search(r"[.!?]$", s)
+        and not re.search(r"\d+[,.]\d", s)
+    ):
+        return True
+    return bool(_CAPTION.search(s)) and not re.search(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)", s)
+
+
+def _classify_lines(lines: list[Line]) -> tuple[int, int] | None:
+    """Kind of every line; returns the month of a ``date YYYY-MM`` line, if any."""
+    month = None
+    for ln in lines:
+        s = ln.stripped
+        if not s:
+            ln.kind = "separator" if len(ln.text) >= 10 else "blank"
+            continue
+        if _is_table_line(s):
+            ln.kind = "table"
+            continue
+        dm = _DATE_MONTH.match(s)
+        if dm:
+            if not dm.group(3):
+                month = (int(dm.group(1)), int(dm.group(2)))
+            ln.kind = "junk"
+            continue
+        ln.kind = "junk" if _is_junk(s) else "body"
+    return month
+
+
+def _mark_tables(lines: list[Line]) -> None:
+    """A table is two or more consecutive table lines; a lone one is text."""
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "table":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind == "table":
+            j += 1
+        if j - i < 2:
+            for k in range(i, j):
+                lines[k].kind = "junk" if _is_junk(lines[k].stripped) else "body"
+        i = j
+
+
+def _mark_footnotes(lines: list[Line], bodies: dict[int, int], pdf_like: bool) -> None:
+    body_start = {i: n for n, i in bodies.items()}
+    in_footnote: int | None = None
+    for ln in lines:
+        if ln.kind in ("junk", "table"):
+            in_footnote = None
+            continue
+        if ln.kind in ("blank", "separator"):
+            if ln.kind == "separator":
+                in_footnote = None
+            continue
+        if pdf_like and _PAGE_NUMBER.match(ln.text):
+            ln.kind = "page"
+            in_footnote = None
+            continue
+        if ln.index in body_start:
+            in_footnote = body_start[ln.index]
+            ln.kind, ln.footnote, ln.footnote_start = "footnote", in_footnote, True
+            continue
+        if in_footnote is not None:
+            resumes = ln.text[:1].isspace() or (
+                is_lower_start(ln.text) and _ends_terminal(_last_footnote_text(lines, ln))
+            )
+            if not resumes:
+                ln.kind, ln.footnote = "footnote", in_footnote
+                continue
+            in_footnote = None
+
+
+def _last_footnote_text(lines: list[Line], ln: Line) -> str:
+    for prev in reversed(lines[max(0, ln.index - 30) : ln.index]):
+        if prev.kind == "footnote":
+            return prev.text
+        if prev.stripped:
+            return ""
+    return ""
+
+
+def _typical_width(lines: list[Line]) -> int:
+    lengths = [len(ln.text.rstrip()) for ln in lines if ln.kind == "body" and len(ln.stripped) > 40]
+    return int(statistics.median(lengths)) if lengths else 0
+
+
+def _joins(prev: Line, nxt: Line, pdf_like: bool, width: int, first_is_heading: bool) -> bool:
+    """Does ``nxt`` continue the paragraph whose last line is ``prev``?"""
+    if is_item_start(nxt.text):
+        return False
+    if _ends_terminal(prev.text):
+        return False
+    if is_lower_start(nxt.text):
+        return True
+    nstrip = nxt.text.lstrip()
+    if nstrip[:1].isdigit() or nstrip[:1] in "(%-–":
+        return (
+            pdf_like
+            or prev.text.rstrip().endswith(("-", "–", ","))
+            or bool(_LEADS_TO_NUMBER.search(prev.text))
+        )
+    if prev.text.rstrip().endswith((",", ";", "-", "–")):
+        return True
+    if pdf_like and width and len(prev.text.rstrip()) >= 0.8 * width:
+        return not prev.text.strip().isupper() and not first_is_heading
+    return False
+
+
+def _group(lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int],
+           view: str) -> list[Block]:
+    blocks: list[Block] = []
+    current: Paragraph | None = None
+    current_fn: Paragraph | None = None
+    table_lines: list[Line] = []
+
+    def flush_table() -> None:
+        nonlocal table_lines
+        if table_lines:
+            blocks.append(_table(table_lines, blocks))
+            table_lines = []
+
+    for ln in lines:
+        if ln.kind == "table":
+            current = None
+            table_lines.append(ln)
+            continue
+        flush_table()
+        if ln.kind in ("blank", "separator", "page"):
+            if not pdf_like:
+                current = None
+            if ln.kind != "blank":
+                current_fn = None
+            continue
+        if ln.kind == "junk":
+            current = current_fn = None
+            blocks.append(Paragraph("junk", [ln]))
+            continue
+        if ln.kind == "footnote":
+            if current_fn is not None and current_fn.footnote == ln.footnote:
+                current_fn.lines.append(ln)
+            else:
+                current_fn = Paragraph("footnote", [ln], footnote=ln.footnote)
+                blocks.append(current_fn)
+            continue
+        current_fn = None
+        if current is not None and _joins(
+            current.lines[-1], ln, pdf_like, width,
+            bool(_NUMBERED_HEADING.match(current.lines[0].text)),
+        ):  # fmt: skip
+            current.lines.append(ln)
+            if blocks[-1] is not current:  # keep reading order after interrupting footnotes
+                blocks.remove(current)
+                blocks.append(current)
+            continue
+        current = Paragraph("body", [ln])
+        blocks.append(current)
+    flush_table()
+    return blocks
+
+
+def _table(lines: list[Line], before: list[Block]) -> Table:
+    rows: list[list[Cell]] = []
+    for ln in lines:
+        cells = []
+        pos = 0
+        body = ln.text
+        for part in re.split(r"(\|)", body):
+            if part == "|":
+                pos += 1
+                continue
+            lead = len(part) - len(part.lstrip())
+            text = part.strip()
+            cells.append(Cell(text, ln.start + pos + lead, ln.start + pos + lead + len(text)))
+            pos += len(part)
+        if cells and not cells[0].text and body.lstrip().startswith("|"):
+            cells = cells[1:]
+        if cells and not cells[-1].text and body.rstrip().endswith("|"):
+            cells = cells[:-1]
+        rows.append(cells)
+    n_header = 0
+    for cells in rows:
+        if any(re.search(r"\d", c.text) and re.fullmatch(r"[\d.,\s%-]+", c.text) for c in cells):
+            break
+        n_header += 1
+    n_header = max(1, min(n_header, len(rows) - 1))
+    caption = ""
+    for b in reversed(before[-2:]):
+        if isinstance(b, Paragraph) and b.kind != "junk":
+            caption = b.text
+            break
+    return Table(rows[:n_header], rows[n_header:], lines, caption)
+
+
+def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
+    pieces: list[str] = []
+    segments: list[tuple[int, int]] = []
+    length = 0
+    for k, ln in enumerate(p.lines):
+        cut = 0
+        if ln.footnote_start:
+            m = _FOOTNOTE_START.match(ln.text)
+            cut = m.end() if m else 0
+        body = ln.text[cut:]
+        start = ln.start + cut
+        for off, n in hidden.items():  # blank footnote markers (same length)
+            if start <= off < start + len(body):
+                rel = off - start
+                body = body[:rel] + " " * n + body[rel + n :]
+        if k:
+            pieces.append(" ")
+            segments.append((length, ln.start - 1))  # the line break before this line
+            length += 1
+        segments.append((length, start))
+        pieces.append(body)
+        length += len(body)
+    text = "".join(pieces)
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    p.text = text[lead:trail]
+    p.segments = [(max(0, t - lead), v + max(0, lead - t)) for t, v in segments]
+    # merge segments that now start at the same text offset (keep the last)
+    merged: dict[int, int] = {}
+    for t, v in p.segments:
+        merged[t] = v
+    p.segments = sorted(merged.items())
+    p.folded = fold(p.text)
+
+
+def _classify(p: Paragraph) -> None:
+    if p.kind != "body":
+        return
+    t = p.text
+    letters = [c for c in t[:200] if c.isalpha()]
+    upper = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    m = _NUMBERED_HEADING.match(t)
+    unterminated = not _ends_terminal(t)
+    if m and unterminated and len(t) <= 200:
+        num = m.group("num")
+        if num.lower().startswith(("phần", "chương")):
+            level = 1
+        elif re.fullmatch(r"[IVX]+\.", num):
+            level = 2
+        else:
+            level = 2 + num.rstrip(".").count(".")
+        p.kind, p.heading_level = "heading", level
+    elif upper and unterminated and len(t) <= 200:
+        p.kind, p.heading_level = "heading", 2
+    elif unterminated and len(t) <= 160 and not re.search(r"[,;:]\s*$", t):
+        p.kind, p.heading_level = "heading", 9  # a cross-heading of a news article
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence ranges of a reading string (a full stop inside a number or an
+    abbreviation does not end a sentence)."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        before = text[max(0, m.start() - 4) : m.start() + 1]
+        if any(before.endswith(a) for a in _ABBREVIATIONS):
+            continue
+        if text[start:end].strip():
+            out.append((start, end))
+        start = end
+    if text[start:].strip():
+        out.append((start, len(text)))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        trimmed.append((a, b))
+    return trimmed
+
+
+def _is_masthead(p: Paragraph) -> bool:
+    words = p.text.split()
+    if len(words) > 8 or re.search(r"\d", p.text):
+        return False
+    return bool(_masthead_phrases().match(p.folded)) or p.text.isupper()
+
+
+def _find_title(blocks: list[Block]) -> tuple[Paragraph | None, list[Paragraph]]:
+    """The headline: the first heading-like paragraph of the head that is not a masthead
+    (a site or office name); mastheads and header lines before it are the header."""
+    header: list[Paragraph] = []
+    for b in blocks[:12]:
+        if not isinstance(b, Paragraph):
+            break
+        if b.kind == "junk":
+            header.append(b)
+            continue
+        if b.kind == "heading" and b.heading_level in (2, 9) and _is_masthead(b):
+            b.kind = "junk"
+            header.append(b)
+            continue
+        if b.kind == "heading" or (b.kind == "body" and len(b.text) <= 200 and not
+                                   _ends_terminal(b.text)):
+            b.kind, b.heading_level = "title", 0
+            return b, header
+        return None, header
+    return None, header
+
+
+def parse(text: str) -> Document:
+    """Read ``text`` (the stored text) into blocks in reading order."""
+    view = reading_view(text)
+    lines = _split_lines(view.text)
+    month = _classify_lines(lines)
+    _mark_tables(lines)
+    pdf_like = _looks_pdf(lines)
+    markers, bodies = _find_markers(lines) if pdf_like or len(lines) > 20 else ({}, {})
+    hidden = {off: len(str(n)) for n, off in markers.items()}
+    _mark_footnotes(lines, bodies, pdf_like)
+    width = _typical_width(lines) if pdf_like else 0
+    blocks = _group(lines, pdf_like, width, markers, view.text)
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            _build_view(b, view.text, hidden)
+            _classify(b)
+            b.sentences = split_sentences(b.text)
+    _merge_heading_continuations(blocks)
+    title, header = _find_title(blocks)
+    return Document(view, blocks, pdf_like, markers, title, header, month)
+
+
+def _merge_heading_continuations(blocks: list[Block]) -> None:
+    """Upper-case heading lines right after a part heading continue it ("Phần I" + title)."""
+    prev: Paragraph | None = None
+    for b in blocks:
+        if not isinstance(b, Paragraph):
+            prev = None
+            continue
+        if (
+            prev is not None
+            and b.kind == "heading"
+            and b.heading_level == 2
+            and not _NUMBERED_HEADING.match(b.text)
+            and prev.heading_level is not None
+            and prev.heading_level <= 2
+            and prev.text.isupper() is b.text.isupper()
+            and _NUMBERED_HEADING.match(prev.text)
+            and len(prev.text) < 30
+        ):
+            b.kind, b.heading_level = "heading_cont", prev.heading_level
+        prev = b if b.kind in ("heading", "heading_cont") else None
