@@ -110,10 +110,19 @@ class _Extraction:
             return Decision(folder, "document", f"folder of {source_id}")
         return Decision(default_geo, "document", "(configured default place)")
 
+    def _document_year(self) -> int | None:
+        """The year of the first date or year written in the title or lead (context for
+        year-less periods when the publication date is unknown)."""
+        for p in ([self.doc.title] if self.doc.title else []) + self._lead():
+            m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", p.text)
+            if m:
+                return int(m.group(1))
+        return None
+
     def _reporting_period(self, p: Paragraph) -> Decision | None:
         """The first period a title or lead reports on (not a plan, target, base or
         horizon, not an institution's term)."""
-        year = self.pub.year
+        year = self.pub.year or self._document_year()
         for pm in find_periods(p.folded, year):
             if pm.is_name or pm.horizon or pm.period is None:
                 continue
@@ -124,6 +133,9 @@ class _Extraction:
         return None
 
     def _document_context(self) -> None:
+        year = self._document_year()
+        if year is not None:
+            self.scope.fields["year"] = Decision(year, "document", "(first year in title/lead)")
         period = None
         if self.doc.title is not None:
             period = self._reporting_period(self.doc.title)

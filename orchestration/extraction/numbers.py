@@ -45,6 +45,7 @@ _LIST_MARKER = re.compile(r"^\s*\)\s")
 _PER_POPULATION = re.compile(
     r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)\s+dân"
 )
+_RANK_PREFIX = re.compile(r"(?:xếp|đứng|vươn\s+lên|tụt\s+xuống|lên)\s+(?:thứ|hạng)\s*$")
 _PER = re.compile(r"\s*/\s*(năm|tháng|người|ngày|lao động|hộ)(?!\w)")
 
 
@@ -193,7 +194,8 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None) -> list[Q
         if start < consumed:
             continue
         before = s[max(0, start - 30) : start]
-        if identifier is not None and identifier.search(before) and s[end : end + 1] != "%":
+        if (identifier is not None and identifier.search(before) and s[end : end + 1] != "%"
+                and not _RANK_PREFIX.search(before)):
             # an identifier; a range of identifiers ("mốc 1119 - 1120") goes with it
             sep = _RANGE_SEP.match(s, end)
             if sep and i < len(tokens) and tokens[i].start() == sep.end():

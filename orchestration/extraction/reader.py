@@ -93,6 +93,7 @@ class SentenceState:
     """What a sentence has said so far (for clauses that continue it)."""
 
     subject: Decision | None = None  # Subject of the previous clause with numbers
+    whole: Decision | None = None  # the last subject that is not a component (a parent)
     period: Decision | None = None  # the running period
     base: Decision | None = None  # a comparison stated for the whole sentence
     place: Decision | None = None  # the place of the previous clause's subject
@@ -139,7 +140,7 @@ def _tokens(original: str, masked: str) -> list[Tok]:
             if e.kind == "place" and e.role == "province":
                 if not is_proper_noun(original, m.start, m.end):
                     continue
-            key = (e.kind, e.role)
+            key = (e.kind, "" if e.kind == "component" else e.role)
             by_kind.setdefault(key, [])
             if e.value and e.value not in by_kind[key]:
                 by_kind[key].append(e.value)
@@ -274,7 +275,10 @@ class SentenceReader:
         d = self.scope.find("period")
         if d is not None:
             return d.value.end.year
-        return self.pub.year
+        if self.pub.year:
+            return self.pub.year
+        d = self.scope.find("year")
+        return d.value if d is not None else None
 
     def clause_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
@@ -337,6 +341,8 @@ class SentenceReader:
             subject = self._named_subject(clause.start, clause.end)
             if subject is not None:
                 self.state.subject = subject
+                if subject.value.known:
+                    self.state.whole = subject
 
     def _named_subject(self, a: int, b: int) -> Decision | None:
         toks = self.toks_in(a, b)
@@ -382,7 +388,8 @@ class SentenceReader:
         ev["subject_rule"] = how
         code, ind = self._pick(subject, q)
         ev["subject"] = subject.evidence() | {"codes": list(subject.value.codes)} if subject else None
-        measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host)
+        measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host,
+                                                             subject)
         ev["measure_cue"] = mcue
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
@@ -438,6 +445,8 @@ class SentenceReader:
         # remember for the clauses after this one
         if subject is not None:
             self.state.subject = subject
+            if subject.value.known and not how.startswith("component"):
+                self.state.whole = subject
         if ind is not None and q.kind == "count":
             self.state.counted = ind.code
         self.state.measure = measure
@@ -578,7 +587,8 @@ class SentenceReader:
         for a in after:
             if a.kind in ("indicator", "topic"):
                 parents.extend((code, a.text) for code in a.values)
-        for d in (self.state.subject, self.scope.find("subject", above="paragraph"),
+        for d in (self.state.whole, self.state.subject,
+                  self.scope.find("subject", above="paragraph"),
                   self.scope.find("subject", above="section"),
                   self.scope.find("subject", above="document")):
             if d is not None and d.value.known:
@@ -633,7 +643,7 @@ class SentenceReader:
 
     # -- measure ------------------------------------------------------------------------
     def _measure(self, q: Quantity, ind: Indicator | None, verbs: list[Tok], clause: Clause,
-                 host: Clause | None):
+                 host: Clause | None, subject: Decision | None):
         """(measure, direction, cue, value transform) of a number."""
         s = self.masked
         rate = bool(ind and ind.is_rate)
@@ -678,7 +688,9 @@ class SentenceReader:
                     and change.role in ("to_level", "from_level")):
                 return ("level", 0, "chiếm (a rate)", None) if rate else (
                     "share_pct", 0, "chiếm / tỷ trọng", None)
-            if host is not None and nearest is None and self.state.measure:
+            if host is not None and self.state.measure and not any(
+                    x.start >= host.start for x in self.quantities if x.end <= host.end):
+                # "cao hơn mức bình quân cả nước (6,8%)": the value compared with
                 return self.state.measure, 0, "as the number it is compared with", None
             if direction:
                 average = "average" in roles
@@ -690,8 +702,7 @@ class SentenceReader:
                 if average or per_year:
                     return "avg_annual_growth_pct", direction, "bình quân … /năm", None
                 return "yoy_pct", direction, change.text if change else "tăng/giảm", None
-            if "growth" in roles or (self.state.subject is not None
-                                     and self.state.subject.value.growth):
+            if "growth" in roles or (subject is not None and subject.value.growth):
                 if "average" in roles or q.per == "năm":
                     return "avg_annual_growth_pct", 0, "tăng trưởng bình quân", None
                 return "yoy_pct", 0, "tốc độ tăng trưởng", None
@@ -714,7 +725,7 @@ class SentenceReader:
             return p.period
         ctx_d = self.state.period or self.scope.find("period")
         ctx = ctx_d.value if ctx_d else None
-        year = ctx.end.year if ctx else self.pub.year
+        year = ctx.end.year if ctx else self._context_year()
         if p.kind == "n_years":
             if ctx is not None and ctx.grain == "years" and ctx.n_years == p.n:
                 return ctx
