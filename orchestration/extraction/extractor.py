@@ -123,10 +123,21 @@ class _Extraction:
         """The first period a title or lead reports on (not a plan, target, base or
         horizon, not an institution's term)."""
         year = self.pub.year or self._document_year()
-        for pm in find_periods(p.folded, year):
+        for a, b in p.sentences or [(0, len(p.folded))]:
+            found = self._reporting_period_in(p.folded[a:b], year)
+            if found is not None:
+                return found
+        return None
+
+    def _reporting_period_in(self, folded: str, year: int | None) -> Decision | None:
+        roles = {e.role for m in verb_matcher().finditer(folded) for e in m.entries}
+        if roles & {"target_verb"} and not roles & {"estimate"}:
+            return None  # "Năm 2025 phấn đấu tăng trưởng 8%": a target, not a report
+        p_folded = folded
+        for pm in find_periods(p_folded, year):
             if pm.is_name or pm.horizon or pm.period is None:
                 continue
-            before = p.folded[max(0, pm.start - 40) : pm.start]
+            before = p_folded[max(0, pm.start - 40) : pm.start]
             if _PLAN_BEFORE.search(before):
                 continue
             return Decision(pm.period, "document", pm.text)
@@ -207,9 +218,9 @@ class _Extraction:
             first = reader.first_period
             if first is not None and readings:
                 scope.fields["period"] = Decision(first.value, "paragraph", first.cue)
-            if reader.state.subject is not None and reader.state.subject.value.known:
-                scope.fields["subject"] = Decision(reader.state.subject.value, "paragraph",
-                                                   reader.state.subject.cue)
+            carried = reader.state.whole or reader.state.subject
+            if carried is not None and carried.value.known:
+                scope.fields["subject"] = Decision(carried.value, "paragraph", carried.cue)
 
     def _remember_markers(self, p: Paragraph, a: int, b: int, readings: list[Reading],
                           reader: SentenceReader) -> None:

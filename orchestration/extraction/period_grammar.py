@@ -42,6 +42,8 @@ YEAR = r"(?:19|20)[0-9]{2}"
 _D = r"([0-9]{1,2})\s*[/-]\s*([0-9]{1,2})"
 _DM = _D + rf"(?:\s*[/-]\s*({YEAR}))?"
 _YEAR_RE = re.compile(rf"(?<![0-9])({YEAR})(?![0-9])")
+#: a year that is the base of a comparison is not the year of what precedes it
+_BASE_YEAR = re.compile(r"so\s+với|cùng\s+kỳ|gốc|trước|[;.]")
 
 #: relative kinds the reader resolves against its context
 RELATIVE = (
@@ -180,8 +182,14 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 continue
             if kind == "year" and s > 0 and text[s - 1] in "/-.":
                 continue  # the year of a date (27/8/2021) or of a code
+            later = context_year
             k = bisect.bisect_left(year_starts, e)
-            later = int(year_matches[k].group(1)) if k < len(year_matches) else context_year
+            while k < len(year_matches) and year_starts[k] <= e + 40:
+                ys = year_starts[k]
+                if not _BASE_YEAR.search(text[max(0, ys - 30) : ys]):
+                    later = int(year_matches[k].group(1))
+                    break
+                k += 1
             pm = _resolve(kind, m, later, text)
             if pm is None:
                 continue

@@ -151,8 +151,11 @@ def _tokens(original: str, masked: str) -> list[Tok]:
                 if not re.match(r"\s+(?:[A-ZĐÀ-Ỹ0-9][\w-]*)", after):
                     continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
+    nouns = [(t.start, t.end) for t in out if t.kind in ("indicator", "place", "component")]
     for m in verb_matcher().finditer(masked):
         for e in m.entries:
+            if e.role != "growth" and any(a <= m.start and m.end <= b for a, b in nouns):
+                continue  # a word of a name ("bình quân" in "GRDP bình quân đầu người")
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
     return out
@@ -445,12 +448,15 @@ class SentenceReader:
         # remember for the clauses after this one
         if subject is not None:
             self.state.subject = subject
-            if subject.value.known and not how.startswith("component"):
+            if subject.value.known and how.startswith(("name", "the count", "the document",
+                                                       "the section", "the paragraph")):
                 self.state.whole = subject
         if ind is not None and q.kind == "count":
             self.state.counted = ind.code
-        self.state.measure = measure
-        self.state.place = geo_d if geo_d.level == "clause" else self.state.place
+        if q.is_pct:
+            self.state.measure = measure
+        if geo_d.level == "clause" and clause.host is None:
+            self.state.place = geo_d
         return reading
 
     # -- subject ------------------------------------------------------------------------
@@ -587,6 +593,8 @@ class SentenceReader:
         for a in after:
             if a.kind in ("indicator", "topic"):
                 parents.extend((code, a.text) for code in a.values)
+                # "khu vực dịch vụ chiếm 48% GRDP": the whole the next parts belong to
+                self.state.whole = Decision(Subject(a.values, a.text), "clause", a.text)
         for d in (self.state.whole, self.state.subject,
                   self.scope.find("subject", above="paragraph"),
                   self.scope.find("subject", above="section"),
@@ -891,50 +899,60 @@ class SentenceReader:
     # -- status -------------------------------------------------------------------------
     def _status(self, q: Quantity, clause: Clause, period: Period, own_period: bool,
                 ind: Indicator | None) -> Decision:
+        """Target, estimate or actual.
+
+        A target verb ("phấn đấu", "định hướng") governs the rest of its sentence; a
+        target noun ("mục tiêu", "chỉ tiêu", "kế hoạch", "dự toán") governs its own clause
+        (and a bracket right after it), or a list it introduces with ":"; one right after
+        a number is the reference of a percentage of plan, not a cue. An estimate cue
+        governs the rest of its sentence (semicolons included) except a clause that
+        states its own period, already over at publication. Without cues a period not
+        over at publication is an estimate, one that starts after it a target."""
         s = self.masked
-        cues = [t for t in self.toks_in(0, q.start) if t.kind == "status"]
-        names = [t for t in self.toks_in(0, len(s)) if t.kind == "indicator"]
+        names = [t for t in self.toks if t.kind == "indicator"]
 
         def inside_name(t: Tok) -> bool:
             return any(n.start <= t.start and t.end <= n.end for n in names)
 
-        cues = [t for t in cues if not inside_name(t)]
-        target_cue = None
-        estimate_cue = None
-        for t in cues:
-            if t.role == "target":
-                achieved = [a for a in self.toks_in(t.end, min(len(s), t.end + 40))
-                            if a.kind == "status" and a.role == "achieved"]
-                directly = _PLAN_AFTER.fullmatch(s, t.start, q.start) or re.fullmatch(
-                    r"[\s(]*(?:\S+\s+){0,4}?[\s(]*", s[t.end : q.start])
-                if achieved and not directly:
-                    continue
-                target_cue, estimate_cue = t, None
-            elif t.role == "estimate":
-                estimate_cue, target_cue = t, None
+        host = self.clauses[clause.host] if clause.host is not None else None
+        in_force: Tok | None = None
+        for t in self.toks_in(0, q.start):
+            if t.kind != "status" or inside_name(t) or t.role == "achieved":
+                continue
+            if t.role in ("target_noun", "target_verb"):
+                if re.search(r"[0-9%]\s*(?:so\s+với\s+)?$", s[max(0, t.start - 12) : t.start]):
+                    continue  # "bằng 82,5% dự toán": the reference of a percentage
+                governs = re.fullmatch(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*", s[t.end : q.start])
+                achieved = any(a.kind == "status" and a.role == "achieved"
+                               for a in self.toks_in(t.end, min(len(s), t.end + 40)))
+                if achieved and not governs:
+                    continue  # "các chỉ tiêu cơ bản hoàn thành": results, not targets
+                if t.role == "target_noun":
+                    own_clause = t.start >= clause.start or (
+                        host is not None and t.start >= host.start)
+                    clause_of_t = self.clauses[self.clause_of(t.start)]
+                    introduces = ":" in s[t.end : max(t.end, clause_of_t.end + 1)]
+                    if not (own_clause or introduces):
+                        continue
+            in_force = t
         future = self.pub.starts_after(period)
         ended = self.pub.ended_before(period)
-        if target_cue is not None and ended is not True:
-            return Decision("target", "sentence", target_cue.text)
-        if target_cue is not None and ended is True and own_period:
-            pass  # a past period stated in the clause: the result, not the target
-        elif target_cue is not None:
-            return Decision("target", "sentence", target_cue.text)
+        if in_force is not None and in_force.role != "estimate":
+            if not (ended is True and own_period):  # a past period in the clause: a result
+                return Decision("target", "sentence", in_force.text)
         heading = self.scope.find("status")
         if heading is not None and heading.value == "target" and ended is not True:
             return heading
-        horizon = any(p.horizon and p.start < q.start for p in self.periods_in(0, q.start))
-        if horizon:
-            return Decision("target", "clause", "(đến năm … : a horizon)")
+        if any(p.horizon and p.start < q.start for p in self.ref_periods):
+            return Decision("target", "clause", "(đến năm …: a horizon)")
         if future:
             return Decision("target", "document", "(period after publication)")
         assigned = ind is not None and ind.code in _assigned()
-        if estimate_cue is not None and not (own_period and ended is True and not self._cue_in_clause(
-                estimate_cue, clause)):
-            return Decision("estimate", "sentence", estimate_cue.text)
+        if in_force is not None and in_force.role == "estimate" and not (
+                own_period and ended is True and not self._cue_in_clause(in_force, clause)):
+            return Decision("estimate", "sentence", in_force.text)
         if ended is False and not assigned:
-            now = any(p.kind == "now" and p.start < q.start for p in self.periods)
-            if now:
+            if any(p.kind == "now" and p.start < q.start for p in self.periods):
                 return Decision("actual", "clause", "(a stock stated as of now)")
             return Decision("estimate", "document", "(period not over at publication)")
         return Decision("actual", "sentence", None)
