@@ -216,7 +216,7 @@ class _Extraction:
             self._remember_markers(p, a, b, readings, reader)
             # what the sentence said carries to the next sentences of the paragraph
             first = reader.first_period
-            if first is not None and readings:
+            if first is not None:
                 scope.fields["period"] = Decision(first.value, "paragraph", first.cue)
             carried = reader.state.whole or reader.state.subject
             if carried is not None and carried.value.known:

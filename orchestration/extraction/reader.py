@@ -128,6 +128,8 @@ _PLAN_AFTER = re.compile(
     r"\s*(?:so\s+với\s+)?(?:kế\s+hoạch|dự\s+toán|kh\b|chỉ\s+tiêu|mục\s+tiêu|nhiệm\s+vụ)"
 )
 _COMPARE_AFTER = re.compile(r"\s*(?:so\s+với|so)\b")
+#: a period said as a span of time (a flow), not a point in time (a stock's date)
+_FLOW_PHRASE = re.compile(r"từ\s+đầu\s+năm|từ\s+ngày|\d+\s+tháng|qu[ýy]|trong\s+tháng")
 _PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
 
 
@@ -319,7 +321,7 @@ class SentenceReader:
         """Sentence-wide statements made by a clause: the running period, a comparison
         for the whole sentence ("So với cùng kỳ, …"), status cues."""
         for p in self.periods_in(clause.start, clause.end):
-            if p.kind == "name" or p.horizon:
+            if p.kind == "name":
                 continue
             before = self.masked[max(clause.start, p.start - 25) : p.start]
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before):
@@ -383,10 +385,9 @@ class SentenceReader:
         if q.kind in ("fraction", "bare") and _RANK_BEFORE.search(before[-20:]):
             q.kind = "rank"
         ev: dict[str, Any] = {"clause": self.original[clause.start : clause.end].strip()[:200]}
+        # a bracketed number is read with its own words only: the verbs before the
+        # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
-        if host is not None:
-            verbs = [t for t in self.toks_in(lo_host, host.end) if t.kind in ("measure",
-                                                                               "status")] + verbs
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
         ev["subject_rule"] = how
         code, ind = self._pick(subject, q)
@@ -402,6 +403,12 @@ class SentenceReader:
             return None
         period = period_d.value
         ev["period"] = period_d.evidence()
+        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
+            per_year = q.per == "năm" or any(v.role == "per_year" for v in verbs)
+            if not per_year and period.grain != "years":
+                # "bình quân 11 tháng tăng 3,1%": an average over one period, year on year
+                measure = "yoy_pct" if measure == "avg_annual_growth_pct" else "change_abs"
+                ev["measure_cue"] = "bình quân over one period: year on year"
         base_d = self._base(q, clause, period, measure)
         base = base_d.value if base_d else None
         if measure == "change_pct" and base is None:
@@ -816,12 +823,13 @@ class SentenceReader:
                     ev["period_rule"] = "annual average over the plan period"
                     return multi
             return period
-        if ind is not None and ind.is_stock and period.grain not in ("year", "years"):
+        flow = bool(d.cue and _FLOW_PHRASE.search(d.cue))
+        if ind is not None and ind.is_stock and period.grain not in ("year", "years") and not flow:
             ev["period_rule"] = "a stock takes the year it is measured in"
             return Period.year(period.end.year)
-        if ind is not None and ind.is_rate and measure == "level" and period.grain == "years" and (
-                not own) and status != "target":
-            ev["period_rule"] = "a rate is measured at the end of the period"
+        if ind is not None and ind.is_rate and measure == "level" and status != "target" and (
+                period.grain not in ("year", "years") or not own):
+            ev["period_rule"] = "a rate is measured at a point in time: its year"
             return Period.year(period.end.year)
         if status == "target" and period.grain in ("quarter", "half", "month", "months", "days") and not own:
             ev["period_rule"] = "a target for the year of a shorter context period"
@@ -864,7 +872,7 @@ class SentenceReader:
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
-        end = min(len(s), q.end + 60)
+        end = min(len(s), q.end + 60, clause.end)
         nxt_q = next((x.start for x in self.quantities if x.start > q.start), len(s))
         for p in self.ref_periods + [x for x in self.periods if x.kind == "same_period_of_year"]:
             if not (q.end <= p.start <= min(end, nxt_q)):
@@ -878,7 +886,12 @@ class SentenceReader:
                 continue
             base = self._base_of(p, period)
             if base is not None:
-                self.state.base = Decision((p, base), "sentence", p.text)
+                # later numbers of the sentence keep the relation ("9 tháng tăng 14%" after
+                # "quý III tăng 12% so với quý III/2018": also year on year)
+                relation = p
+                if base == period.shifted_years(-1):
+                    relation = PeriodMention(p.start, p.end, p.text, "same_period_last_year")
+                self.state.base = Decision((relation, base), "sentence", p.text)
                 return Decision(base, "clause", p.text)
         # "so với cùng kỳ, … tăng 5%" / "So với kỳ gốc 2019, CPI tăng 12,35%"
         for p in self.ref_periods:
