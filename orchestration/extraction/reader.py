@@ -961,8 +961,8 @@ class SentenceReader:
         if future:
             return Decision("target", "document", "(period after publication)")
         assigned = ind is not None and ind.code in _assigned()
-        if in_force is not None and in_force.role == "estimate" and not (
-                own_period and ended is True and not self._cue_in_clause(in_force, clause)):
+        if in_force is not None and in_force.role == "estimate" and self._governs(
+                in_force, period):
             return Decision("estimate", "sentence", in_force.text)
         if ended is False and not assigned:
             if any(p.kind == "now" and p.start < q.start for p in self.periods):
@@ -970,8 +970,19 @@ class SentenceReader:
             return Decision("estimate", "document", "(period not over at publication)")
         return Decision("actual", "sentence", None)
 
-    def _cue_in_clause(self, t: Tok, clause: Clause) -> bool:
-        return clause.start <= t.start < clause.end
+    def _governs(self, cue: Tok, period: Period) -> bool:
+        """Does an estimate cue govern a number of ``period``? It estimates the period of
+        its own clause (else the first period after it); a later number of the sentence
+        whose period ends before that one ("…; trong đó năm 2021 tăng 6,1%") is not an
+        estimate, one reaching its end ("5 tháng" after "tháng 5 ước đạt") is."""
+        own = self.clauses[self.clause_of(cue.start)]
+        stated = [p for p in self.ref_periods if own.start <= p.start < own.end]
+        stated = stated or [p for p in self.ref_periods if p.start >= cue.end]
+        for p in stated:
+            estimated = self._resolve_relative(p)
+            if estimated is not None:
+                return period.end >= estimated.end
+        return True
 
     # -- place --------------------------------------------------------------------------
     def _geo(self, q: Quantity, clause: Clause, host: Clause | None,
