@@ -170,8 +170,27 @@ def capital_of() -> dict[str, str]:
 
 @cache
 def count_defaults() -> dict[str, str]:
-    """Unit of a counted noun -> the indicator it implies when nothing else is named."""
-    return {r["unit"]: r["code"] for r in _rows("lexicon/count_defaults.csv")}
+    """Unit of a counted noun -> the indicator it implies when nothing else is named
+    (rows without context words)."""
+    return {r["unit"]: r["code"] for r in _rows("lexicon/count_defaults.csv") if not r["context"]}
+
+
+@cache
+def count_context_matcher() -> PhraseMatcher[Entry]:
+    """Context words that decide what a counted noun counts ("có 120 doanh nghiệp" is the
+    stock, "thành lập 120 doanh nghiệp" new ones): entries carry (unit, code)."""
+    return PhraseMatcher(
+        (r["context"], Entry("count_defaults.csv", "count", r["unit"], r["code"], r["context"]))
+        for r in _rows("lexicon/count_defaults.csv")
+        if r["context"]
+    )
+
+
+@cache
+def measure_defaults() -> dict[str, str]:
+    """Measure role -> the indicator it implies when nothing is named ("mục tiêu tăng
+    trưởng 8%": economic growth)."""
+    return {r["role"]: r["code"] for r in _rows("lexicon/measure_defaults.csv")}
 
 
 @cache

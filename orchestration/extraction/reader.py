@@ -33,7 +33,9 @@ from .lexicon import (
     capital_of,
     catalogue,
     components,
+    count_context_matcher,
     count_defaults,
+    measure_defaults,
     noun_matcher,
     qualifier_words,
     verb_matcher,
@@ -297,6 +299,20 @@ class SentenceReader:
             i += 1
         return out
 
+    def is_reference(self, p: PeriodMention, lo: int = 0) -> bool:
+        """A period the statement is about: not a comparison base ("so với năm 2020"),
+        not the scope of a superlative ("cao nhất trong cả nhiệm kỳ"), not a name."""
+        if p.is_name:
+            return False
+        before = self.masked[max(lo, p.start - 30) : p.start]
+        if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before) or re.search(
+                r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:\S+\s+){0,2}$|từ\s+trước\s+(?:tới|đến)\s+nay\s*$",
+                before):
+            return False
+        return p.kind not in ("same_period_last_year", "same_period_of_year", "previous_year",
+                              "previous_month", "previous_quarter", "previous_period",
+                              "start_of_year")
+
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
         return [p for p in self.ref_periods if a <= p.start and p.end <= b]
 
@@ -324,6 +340,9 @@ class SentenceReader:
             if p.kind == "name":
                 continue
             before = self.masked[max(clause.start, p.start - 25) : p.start]
+            if not self.is_reference(p) and not re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$",
+                                                          before):
+                continue
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before):
                 has_q = any(clause.start <= q.start < clause.end for q in self.quantities)
                 if not has_q:
@@ -460,7 +479,7 @@ class SentenceReader:
                 self.state.whole = subject
         if ind is not None and q.kind == "count":
             self.state.counted = ind.code
-        if q.is_pct:
+        if q.is_pct and ind is not None:
             self.state.measure = measure
         if geo_d.level == "clause" and clause.host is None:
             self.state.place = geo_d
@@ -506,13 +525,30 @@ class SentenceReader:
             return self.state.subject, "the sentence's subject"
         placed = self._place_in(clause.start, q.start) or (
             self._place_in(host.start, host.end) if host else None)
-        if placed is not None or clause.opener in ("start", "breakdown"):
+        if placed is not None or clause.opener == "breakdown":
             for level in ("paragraph", "section", "document"):
                 d = self.scope.find("subject", above=level)
                 if d is not None and d.value.known:
                     if placed is None and level != "paragraph":
                         break
                     return d, f"the {d.level}'s subject"
+        # what the words around a count say it counts ("có 120 doanh nghiệp": the stock)
+        if q.kind == "count":
+            around = [m for m in count_context_matcher().finditer(s, lo, min(len(s), q.end + 30))
+                      if any(e.role == q.unit for e in m.entries)]
+            if around:
+                nearest = min(around, key=lambda m: min(abs(m.end - q.start), abs(m.start - q.end)))
+                code = next(e.value for e in nearest.entries if e.role == q.unit)
+                return Decision(Subject((code,), nearest.text), "clause", nearest.text), (
+                    f"a count of {q.unit_text} with '{nearest.text}'")
+        # growth with nothing named is the economy's growth
+        if q.is_pct:
+            growth = [t for t in self.toks_in(clause.start, q.start)
+                      if t.kind == "measure" and t.role in measure_defaults()]
+            if growth:
+                code = measure_defaults()[growth[-1].role]
+                return Decision(Subject((code,), growth[-1].text, growth=True), "clause",
+                                growth[-1].text), "growth with nothing named"
         # what the counted noun implies
         if q.kind == "count" and q.unit in count_defaults():
             code = count_defaults()[q.unit]
@@ -770,18 +806,10 @@ class SentenceReader:
                 ind: Indicator | None) -> tuple[Decision | None, bool]:
         """(the period decision, stated in the number's own clause)."""
         s = self.masked
-        candidates = [p for p in self.periods_in(clause.start, q.start) if not p.is_name]
         chosen: PeriodMention | None = None
-        for p in candidates:
-            before = s[max(clause.start, p.start - 30) : p.start]
-            if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before) or re.search(
-                    r"(?:cao|thấp|lớn|nhiều|ít)\s+nhất\s+(?:trong\s+)?(?:cả\s+)?$", before):
-                continue
-            if p.kind in ("same_period_last_year", "same_period_of_year", "previous_year",
-                          "previous_month", "previous_quarter", "previous_period",
-                          "start_of_year"):
-                continue
-            chosen = p
+        for p in self.periods_in(clause.start, q.start):
+            if self.is_reference(p, clause.start):
+                chosen = p
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
         nxt = [p for p in self.ref_periods if q.end <= p.start <= q.end + 2
                and s[q.end : p.start].strip() == "" and p.period is not None]
@@ -996,7 +1024,8 @@ class SentenceReader:
         t = self._place_in(clause.start, q.start)
         if t is not None and not re.search(r"(?:cao|thấp)\s+hơn|so\s+với|gấp", s[t.end : q.start]):
             return self._place_decision(t)
-        if self.state.place is not None and clause.opener in ("comma", "and", "after_paren"):
+        if self.state.place is not None and clause.opener in ("comma", "and", "after_paren",
+                                                              "paren"):
             return self.state.place
         d = self.scope.find("place")
         return d if d is not None else self.doc_geo
