@@ -103,6 +103,7 @@ class SentenceState:
     status_period: Period | None = None  # period in force when the status cue was read
     measure: str | None = None  # measure of the previous number
     counted: str | None = None  # indicator of the last count (for "với tổng vốn …")
+    average: Period | None = None  # period of an annual average the sentence stated
     last_reading: Reading | None = None
 
 
@@ -440,6 +441,21 @@ class SentenceReader:
         if measure in ("change_pct", "yoy_pct") and base_d and base_d.cue == "(same period)":
             measure, base = "yoy_pct", None
         ev["base"] = base_d.evidence() if base_d else None
+        if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
+            self.state.average = period
+        elif self.state.average == period and direction and measure in ("yoy_pct", "change_abs"):
+            # "bình quân hằng năm … 6,79%, trong đó: nông nghiệp tăng 5,93%": the parts of an
+            # annual average are annual averages
+            measure = "avg_annual_growth_pct" if measure == "yoy_pct" else "avg_annual_change_abs"
+            ev["measure_cue"] = "part of an annual average stated before it"
+        last = self.state.last_reading
+        if (ind is not None and last is not None and last.measure == "share_pct"
+                and last.indicator is ind and measure in ("yoy_pct", "change_pct")
+                and how == "the sentence's subject"):
+            # "chiếm 20,28%, giảm 2,96% so với năm 2020": the change of a share has no
+            # measure of its own here
+            ev["indicator_rule"] = f"change of the share of {ind.code}: unassigned"
+            ind = None
         status_d = self._status(q, clause, period, own_period, ind)
         ev["status"] = status_d.evidence()
         status = status_d.value
@@ -521,14 +537,16 @@ class SentenceReader:
                     s, q.end):
                 return Decision(Subject(t.values, t.text), "clause", t.text), "name after it"
         # a clause with no subject of its own continues the sentence's
-        if self.state.subject is not None:
-            return self.state.subject, "the sentence's subject"
+        inherited = self.state.subject
+        if inherited is not None and (not inherited.value.known or self._compatible_any(
+                inherited.value.codes, q)):
+            return inherited, "the sentence's subject"
         placed = self._place_in(clause.start, q.start) or (
             self._place_in(host.start, host.end) if host else None)
         if placed is not None or clause.opener == "breakdown":
             for level in ("paragraph", "section", "document"):
                 d = self.scope.find("subject", above=level)
-                if d is not None and d.value.known:
+                if d is not None and d.value.known and self._compatible_any(d.value.codes, q):
                     if placed is None and level != "paragraph":
                         break
                     return d, f"the {d.level}'s subject"
