@@ -26,6 +26,7 @@ from .context import Decision, Publication, Scope, Subject
 from .lexicon import noun_matcher, verb_matcher
 from .model import Observation
 from .period_grammar import find_periods
+from .periods import Period
 from .places import document_province, province_of_path, provinces_in
 from .reader import Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
@@ -82,6 +83,7 @@ class _Extraction:
         self.doc = parse(text)
         self.pub = _publication(published, self.doc)
         self.observations: list[Observation] = []
+        self.recent_periods: list[Period] = []
         self.marker_context: dict[int, tuple[Decision | None, Decision | None]] = {}
         self.scope = Scope("document")
         self.doc_geo = self._document_place(source_id, default_geo)
@@ -209,8 +211,9 @@ class _Extraction:
         for a, b in p.sentences:
             sentence = scope.child("sentence")
             reader = SentenceReader(p.text[a:b], p.folded[a:b], sentence, self.pub,
-                                    self.doc_geo)
+                                    self.doc_geo, self.recent_periods)
             readings = reader.read()
+            self.recent_periods.extend(reader.stated_periods())
             for r in readings:
                 self._emit(p, a, b, r)
             self._remember_markers(p, a, b, readings, reader)

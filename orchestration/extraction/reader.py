@@ -246,7 +246,7 @@ class SentenceReader:
     """Reads the numbers of one sentence in the context of its scope."""
 
     def __init__(self, original: str, folded: str, scope: Scope, publication: Publication,
-                 doc_geo: Decision, markers: list[int] | None = None) -> None:
+                 doc_geo: Decision, recent: list[Period] | None = None) -> None:
         self.original = original
         self.folded = folded
         self.scope = scope
@@ -254,6 +254,7 @@ class SentenceReader:
         self.doc_geo = doc_geo
         self.catalogue = catalogue()
         self.state = SentenceState()
+        self.recent = recent if recent is not None else []  # periods stated earlier
         self.first_period: Decision | None = None
         year = self._context_year()
         self.periods = [
@@ -318,6 +319,10 @@ class SentenceReader:
         return [p for p in self.ref_periods if a <= p.start and p.end <= b]
 
     # -- the sentence ------------------------------------------------------------------
+    def stated_periods(self) -> list[Period]:
+        """The explicit periods this sentence stated (for later sentences' references)."""
+        return [p.period for p in self.ref_periods if p.period is not None]
+
     def read(self) -> list[Reading]:
         out: list[Reading] = []
         qi = 0
@@ -371,7 +376,7 @@ class SentenceReader:
 
     def _named_subject(self, a: int, b: int) -> Decision | None:
         toks = self.toks_in(a, b)
-        for t in reversed(toks):
+        for t in toks:  # the head of the clause, not its object
             if t.kind in ("indicator", "topic"):
                 return Decision(Subject(t.values, t.text, growth=self._growth_near(t, b)),
                                 "clause", t.text)
@@ -798,6 +803,10 @@ class SentenceReader:
         if p.kind == "n_years":
             if ctx is not None and ctx.grain == "years" and ctx.n_years == p.n:
                 return ctx
+            # "trong 3 năm": the three years the text spoke of last
+            for earlier in reversed(self.recent):
+                if earlier.grain == "years" and earlier.n_years == p.n:
+                    return earlier
             end_year = year
             return Period.years(end_year - (p.n or 1) + 1, end_year) if end_year else None
         if p.kind in ("whole_period", "term"):
