@@ -41,6 +41,7 @@ class Subject:
     cue: str
     growth: bool = False  # named with "tăng trưởng" (a percentage of it is growth)
     unknown: bool = False
+    also: tuple[str, ...] = ()  # indicators named with it ("tai nạn giao thông và tội phạm")
 
     @property
     def known(self) -> bool:

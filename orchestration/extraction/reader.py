@@ -22,6 +22,7 @@ linear in the number of numbers.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -127,6 +128,7 @@ _VALUE_VERB = re.compile(
     r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|thứ|hạng|với|đón|"
     r"thu\s+hút|phục\s+vụ|giao|bằng|gấp|chiếm|trên|dưới|hơn|gần)\s*$"
 )
+_COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
 _PLAN_AFTER = re.compile(
     r"\s*(?:so\s+với\s+)?(?:kế\s+hoạch|dự\s+toán|kh\b|chỉ\s+tiêu|mục\s+tiêu|nhiệm\s+vụ)"
 )
@@ -337,6 +339,13 @@ class SentenceReader:
                 if reading is not None:
                     out.append(reading)
                     self.state.last_reading = reading
+                    for code in reading.evidence.get("also", ()):
+                        other = self.catalogue.get(code)
+                        if other is not None:
+                            twin = dataclasses.replace(reading, indicator=other,
+                                                       evidence=dict(reading.evidence))
+                            twin.evidence["subject_rule"] = "named with the first indicator"
+                            out.append(twin)
         return out
 
     def _clause_context(self, ci: int, clause: Clause) -> None:
@@ -416,6 +425,8 @@ class SentenceReader:
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
         ev["subject_rule"] = how
         code, ind = self._pick(subject, q)
+        if subject is not None and subject.value.also and ind is not None:
+            ev["also"] = [c for c in subject.value.also if self._compatible(c, q)]
         ev["subject"] = subject.evidence() | {"codes": list(subject.value.codes)} if subject else None
         measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host,
                                                              subject)
@@ -540,7 +551,13 @@ class SentenceReader:
             t = after[0]
             if t.kind == "indicator" and t.start - q.end <= 2 and not _PLAN_AFTER.match(
                     s, q.end):
-                return Decision(Subject(t.values, t.text), "clause", t.text), "name after it"
+                # "giảm 5% tai nạn giao thông và tội phạm": one number, two indicators
+                also = tuple(
+                    b.values[0] for a, b in zip(after, after[1:], strict=False)
+                    if a.kind == b.kind == "indicator" and re.fullmatch(r"\s+và\s+", s[a.end:b.start])
+                )
+                return Decision(Subject(t.values, t.text, also=also), "clause", t.text), (
+                    "name after it")
         # a clause with no subject of its own continues the sentence's
         inherited = self.state.subject
         if inherited is not None and (not inherited.value.known or self._compatible_any(
@@ -641,6 +658,8 @@ class SentenceReader:
         for p in self.periods:
             if lo <= p.start < hi:
                 covered[p.start - lo : p.end - lo] = b"\x01" * (p.end - p.start)
+        for m in count_context_matcher().finditer(self.masked, lo, hi):
+            covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
         head = self.masked[lo:verb_start]
         qualifiers = _qualifier_word_set()
         words = []
@@ -766,6 +785,9 @@ class SentenceReader:
                     x.start >= host.start for x in self.quantities if x.end <= host.end):
                 # "cao hơn mức bình quân cả nước (6,8%)": the value compared with
                 return self.state.measure, 0, "as the number it is compared with", None
+            if direction and change is not None and change.text in _COMPARATIVES:
+                # "cao hơn 1,53% so với bình quân …": a gap between two rates
+                return "level", 0, f"'{change.text}': a difference of rates", None
             if direction:
                 average = "average" in roles
                 per_year = q.per == "năm" or "per_year" in roles
@@ -837,6 +859,9 @@ class SentenceReader:
         for p in self.periods_in(clause.start, q.start):
             if self.is_reference(p, clause.start):
                 chosen = p
+            elif p.period is not None and re.fullmatch(r"\s*(?:=|là|:)\s*(?:\S+\s+)?",
+                                                       s[p.end : q.start]):
+                chosen = p  # "so với năm 2019 = 1.905 doanh nghiệp": the value of that year
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
         nxt = [p for p in self.ref_periods if q.end <= p.start <= q.end + 2
                and s[q.end : p.start].strip() == "" and p.period is not None]
@@ -879,7 +904,7 @@ class SentenceReader:
                     return multi
             return period
         flow = bool(d.cue and _FLOW_PHRASE.search(d.cue))
-        if ind is not None and ind.is_stock and period.grain not in ("year", "years") and not flow:
+        if ind is not None and ind.is_stock and period.grain != "year" and not flow:
             ev["period_rule"] = "a stock takes the year it is measured in"
             return Period.year(period.end.year)
         if ind is not None and ind.is_rate and measure == "level" and status != "target" and (
@@ -955,7 +980,7 @@ class SentenceReader:
                 base = self._base_of(p, period)
                 if base is not None:
                     return Decision(base, "clause", p.text)
-        if self.state.base is not None:
+        if self.state.base is not None and clause.host is None:
             p, _ = self.state.base.value
             base = self._base_of(p, period)
             if base is not None:
