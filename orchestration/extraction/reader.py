@@ -861,7 +861,8 @@ class SentenceReader:
                 chosen = p
             elif p.period is not None and re.fullmatch(r"\s*(?:=|là|:)\s*(?:\S+\s+)?",
                                                        s[p.end : q.start]):
-                chosen = p  # "so với năm 2019 = 1.905 doanh nghiệp": the value of that year
+                # "so với năm 2019 = 1.905 doanh nghiệp": the value of the compared year
+                return Decision(p.period, "clause", p.text), True
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
         nxt = [p for p in self.ref_periods if q.end <= p.start <= q.end + 2
                and s[q.end : p.start].strip() == "" and p.period is not None]

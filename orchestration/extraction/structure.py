@@ -31,7 +31,7 @@ _ITEM_START = re.compile(
     rf"{_PART}|[a-zđ]\)\s)"
 )
 _NUMBERED_HEADING = re.compile(
-    rf"^\s*(?P<num>{_PART}|[IVX]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.?)\s+"
+    rf"^\s*(?P<num>{_PART}|[IVX]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.?)(?:\s+|$)"
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
@@ -483,7 +483,7 @@ def _classify(p: Paragraph) -> None:
         elif re.fullmatch(r"[IVX]+\.", num):
             level = 2
         else:
-            level = 2 + num.rstrip(".").count(".")
+            level = 3 + num.rstrip(".").count(".")
         p.kind, p.heading_level = "heading", level
     elif upper and unterminated and len(t) <= 200:
         p.kind, p.heading_level = "heading", 2
@@ -532,6 +532,8 @@ def _find_title(blocks: list[Block]) -> tuple[Paragraph | None, list[Paragraph]]
         if b.kind == "junk":
             header.append(b)
             continue
+        if b.kind in ("heading_cont",) or (b.kind == "heading" and b.heading_level == 1):
+            return None, header  # a report's part heading: the report has no headline
         if b.kind == "heading" and b.heading_level in (2, 9) and _is_masthead(b):
             b.kind = "junk"
             header.append(b)
@@ -578,11 +580,8 @@ def _merge_heading_continuations(blocks: list[Block]) -> None:
             and b.kind == "heading"
             and b.heading_level == 2
             and not _NUMBERED_HEADING.match(b.text)
-            and prev.heading_level is not None
-            and prev.heading_level <= 2
-            and prev.text.isupper() is b.text.isupper()
-            and _NUMBERED_HEADING.match(prev.text)
-            and len(prev.text) < 30
-        ):
+            and b.text.isupper()
+            and prev.heading_level == 1
+        ):  # "Phần II" + "PHƯƠNG HƯỚNG, NHIỆM VỤ …" + "… 5 NĂM 2026 - 2030"
             b.kind, b.heading_level = "heading_cont", prev.heading_level
         prev = b if b.kind in ("heading", "heading_cont") else None
