@@ -41,7 +41,7 @@ _DATE_AFTER = re.compile(r"\s*[/-]\s*[0-9]{1,2}\s*[/-]\s*[0-9]{2,4}(?![0-9])")  
 _DAY_MONTH = re.compile(r"\s*/\s*(?:[1-9]|1[0-2])(?![0-9/])")
 _DAY_WORD = re.compile(r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|mùng)\s*$")
 _DATE_BEFORE = re.compile(r"[0-9]\s*[/-]\s*$")
-_LIST_MARKER = re.compile(r"^\s*\)\s")
+_LIST_MARKER = re.compile(r"\s*\)\s")
 _PER_POPULATION = re.compile(
     r"\s*(?:trên|/)\s*(?:1|một)\s+vạn\s+dân|\s*/\s*(?:1\.000|10\.000)\s+dân"
 )

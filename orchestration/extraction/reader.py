@@ -105,6 +105,8 @@ class SentenceState:
     measure: str | None = None  # measure of the previous number
     counted: str | None = None  # indicator of the last count (for "với tổng vốn …")
     average: Period | None = None  # period of an annual average the sentence stated
+    share: bool = False  # the sentence spoke of a structure ("Cơ cấu GRDP năm 2030: …")
+    pending: int | None = None  # index of a clause that named a subject and no number
     last_reading: Reading | None = None
 
 
@@ -154,8 +156,8 @@ def _tokens(original: str, masked: str) -> list[Tok]:
         for (kind, role), values in by_kind.items():
             if kind == "place" and role == "subplace":
                 # "huyện Đồng Văn", "Khu kinh tế Dung Quất": a head noun with a proper name
-                after = original[m.end : m.end + 30]
-                if not re.match(r"\s+(?:[A-ZĐÀ-Ỹ0-9][\w-]*)", after):
+                after = original[m.end : m.end + 30].lstrip()
+                if not (after[:1].isupper() or after[:1].isdigit()):
                     continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
     nouns = [(t.start, t.end) for t in out if t.kind in ("indicator", "place", "component")]
@@ -377,9 +379,13 @@ class SentenceReader:
                     self._set_period(Decision(resolved, "sentence", p.text))
         # a clause with no number that names its subject sets it for the clauses after
         if not any(clause.start <= q.start < clause.end for q in self.quantities):
+            if any(t.kind == "measure" and t.role == "share"
+                   for t in self.toks_in(clause.start, clause.end)):
+                self.state.share = True
             subject = self._named_subject(clause.start, clause.end)
             if subject is not None:
                 self.state.subject = subject
+                self.state.pending = ci
                 if subject.value.known:
                     self.state.whole = subject
 
@@ -535,7 +541,8 @@ class SentenceReader:
                 t = own[0]
                 return Decision(Subject(t.values, t.text), "clause", t.text), "the count's noun"
         # a name before the number in its clause
-        named = self._subject_before(q, lo, q.start)
+        continues = self.state.pending == ci - 1 and clause.opener in ("comma", "and")
+        named = self._subject_before(q, lo, q.start, allow_unknown=not continues)
         if named is not None:
             return named
         if host is not None:
@@ -600,7 +607,8 @@ class SentenceReader:
                     "vehicles per day")
         return None, "no subject"
 
-    def _subject_before(self, q: Quantity, lo: int, hi: int) -> tuple[Decision, str] | None:
+    def _subject_before(self, q: Quantity, lo: int, hi: int,
+                        allow_unknown: bool = True) -> tuple[Decision, str] | None:
         """The subject named before a number in its clause: the nearest indicator name,
         unless a subset or a place inside the province narrows it, or words that name
         something else stand next to the verb."""
@@ -638,8 +646,10 @@ class SentenceReader:
         if subsets or subplaces:
             t = (subsets or subplaces)[-1]
             return Decision(UNKNOWN, "clause", t.text), f"'{t.text}': not the province's total"
-        # words next to the verb that name something uncatalogued ("xi măng tăng 9,7%")
-        unknown = self._unknown_head(toks, lo, hi)
+        # words next to the verb that name something uncatalogued ("xi măng tăng 9,7%"),
+        # unless the clause continues the predicate of a subject named just before it
+        # ("tỷ lệ chất thải … được thu gom, phân loại và xử lý đạt 99%")
+        unknown = self._unknown_head(toks, lo, hi) if allow_unknown else None
         if unknown:
             return Decision(UNKNOWN, "clause", unknown), f"'{unknown}' is not catalogued"
         return None
@@ -798,6 +808,8 @@ class SentenceReader:
                 if average or per_year:
                     return "avg_annual_growth_pct", direction, "bình quân … /năm", None
                 return "yoy_pct", direction, change.text if change else "tăng/giảm", None
+            if self.state.share and not rate and not measures:
+                return "share_pct", 0, "the structure the sentence spoke of", None
             if "growth" in roles or (subject is not None and subject.value.growth):
                 if "average" in roles or q.per == "năm":
                     return "avg_annual_growth_pct", 0, "tăng trưởng bình quân", None

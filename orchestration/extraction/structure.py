@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .text import ReadingView, fold, reading_view
+from .text import UPPER, ReadingView, fold, reading_view
 
 TERMINAL = ".!?…"
 _PART = r"(?:[Pp]hần|PHẦN|[Cc]hương|CHƯƠNG)\s+(?:[IVX\d]+\b|(?:thứ|THỨ)\s+[^\W\d_]+)"
@@ -42,7 +42,7 @@ _LEADS_TO_NUMBER = re.compile(
     r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[A-ZĐÀ-ỸÂÊÔƠƯĂ\d]))")
+_SENTENCE_END = re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
 _TABLE_CELL_SEP = re.compile(r"\s*\|\s*")
 _DATE_ONLY = re.compile(
     r"^[\s\w,.:|()+-]{0,30}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}[\s\w,.:|()+-]{0,30}$"

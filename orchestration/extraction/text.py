@@ -94,3 +94,10 @@ def fold(text: str) -> str:
     if "tỉ" in low:
         low = _TI_RE.sub("tỷ", low)
     return low
+
+
+#: every upper-case letter of Vietnamese text, for regular-expression classes (``À-Ỹ``
+#: would also take the lower-case letters that lie between them)
+UPPER = "A-Z" + "".join(
+    ch for ch in map(chr, range(0xC0, 0x1EFA)) if ch.isupper() and ch.lower() != ch
+)
