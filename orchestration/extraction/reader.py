@@ -45,6 +45,7 @@ from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
 from .periods import Period
 from .places import NATIONAL, is_proper_noun
+from .text import fold
 
 WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
@@ -429,6 +430,11 @@ class SentenceReader:
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
+        narrower = self._narrowed_count(q)
+        if narrower and subject is not None and subject.value.known and how not in (
+                "the count's noun", "name around it"):
+            subject, how = Decision(UNKNOWN, "clause", narrower), (
+                f"counts '{narrower}': not the indicator's thing")
         ev["subject_rule"] = how
         code, ind = self._pick(subject, q)
         if subject is not None and subject.value.also and ind is not None:
@@ -567,8 +573,9 @@ class SentenceReader:
                     "name after it")
         # a clause with no subject of its own continues the sentence's
         inherited = self.state.subject
-        if inherited is not None and (not inherited.value.known or self._compatible_any(
-                inherited.value.codes, q)):
+        if inherited is not None and (not inherited.value.known or (
+                self._compatible_any(inherited.value.codes, q) and self._names_counted(
+                    inherited, q))):
             return inherited, "the sentence's subject"
         placed = self._place_in(clause.start, q.start) or (
             self._place_in(host.start, host.end) if host else None)
@@ -607,6 +614,38 @@ class SentenceReader:
                     "vehicles per day")
         return None, "no subject"
 
+    def _names_counted(self, subject: Decision, q: Quantity) -> bool:
+        """A count inherits a subject only when the subject names what it counts ("1 khu
+        công nghiệp" is not "khu và cụm công nghiệp")."""
+        if q.kind != "count" or not subject.cue:
+            return True
+        noun = re.sub(r"^(?:[\d.,\s-]|nghìn|ngàn|triệu|tỷ)+", "", fold(q.unit_text)).strip()
+        return not noun or noun in fold(subject.cue)
+
+    def _narrowed_count(self, q: Quantity) -> str | None:
+        """Words right after a counted noun that make it a narrower thing ("16 doanh
+        nghiệp lữ hành", "21 sản phẩm 04 sao", "19 dự án của nhà đầu tư Trung Quốc"), or
+        a bare number followed by the noun it counts ("2,31 tiêu chí/xã")."""
+        if q.kind not in ("count", "bare", "fraction") or (q.kind == "bare" and q.scale != 1):
+            return None
+        after = self.masked[q.end : q.end + 30]
+        m = re.match(r"\s*((?:của\s+)?[^\W_][\w]*(?:\s+[^\W\d_]+)?)", after)
+        if not m:
+            return None
+        words = m.group(1)
+        pos = q.end + m.start(1)
+        known = [t for t in self.toks_in(pos, pos + len(words) + 1)]
+        if any(t.start <= pos for t in known):
+            return None  # a cue, a verb, a place, a period word: not a narrower noun
+        for cm in count_context_matcher().finditer(self.masked, pos, pos + 30):
+            if cm.start <= pos + 1:
+                return None
+        if re.match(r"(?:của\s+(?:tỉnh|toàn|cả|địa|thành)|và|với|so|trong|tại|ở|so|từ|"
+                    r"trên|dưới|khoảng|hơn|năm|tháng|quý|mỗi|bình|còn|đến|tới|được|đã|"
+                    r"là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới)\b", words):
+            return None
+        return words
+
     def _subject_before(self, q: Quantity, lo: int, hi: int,
                         allow_unknown: bool = True) -> tuple[Decision, str] | None:
         """The subject named before a number in its clause: the nearest indicator name,
@@ -627,7 +666,9 @@ class SentenceReader:
                 return Decision(UNKNOWN, "clause", narrowed[0].text), (
                     f"'{narrowed[0].text}' narrows '{t.text}': not the indicator")
             if t.kind == "capital":
-                counted = self.state.counted
+                last = self.state.last_reading
+                counted = self.state.counted if (last is not None and last.indicator is not None
+                                                 and last.indicator.code == self.state.counted) else None
                 capital = capital_of().get(counted or "")
                 if capital is None:
                     return Decision(UNKNOWN, "clause", t.text), "capital of nothing counted"
