@@ -41,6 +41,7 @@ _TARGET_HEADING = re.compile(
 _RETROSPECTIVE = re.compile(
     r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân|vượt|đạt"
 )
+_CONTINUES = re.compile(r"\s*(?:trong\s+đó|riêng|cụ\s+thể|bao\s+gồm)\b")
 _PLAN_BEFORE = re.compile(
     r"(?:kế\s+hoạch|mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|hướng\s+tới|nhiệm\s+vụ|dự\s+toán|"
     r"đặt|so\s+với|gấp\s+[\d.,]+\s+lần)(?:\s+\S+){0,3}\s*$"
@@ -84,6 +85,7 @@ class _Extraction:
         self.pub = _publication(published, self.doc)
         self.observations: list[Observation] = []
         self.recent_periods: list[Period] = []
+        self.last_paragraph: Scope | None = None
         self.marker_context: dict[int, tuple[Decision | None, Decision | None]] = {}
         self.scope = Scope("document")
         self.doc_geo = self._document_place(source_id, default_geo)
@@ -208,6 +210,14 @@ class _Extraction:
         return _dedupe(self.observations)
 
     def _paragraph(self, p: Paragraph, scope: Scope) -> None:
+        if p.kind != "footnote" and _CONTINUES.match(p.folded) and self.last_paragraph is not None:
+            # "Trong đó, …" opening a paragraph continues the one before it
+            for name in ("subject", "period"):
+                d = self.last_paragraph.own(name)
+                if d is not None:
+                    scope.fields[name] = d
+        if p.kind != "footnote":
+            self.last_paragraph = scope
         for a, b in p.sentences:
             sentence = scope.child("sentence")
             reader = SentenceReader(p.text[a:b], p.folded[a:b], sentence, self.pub,

@@ -628,23 +628,28 @@ class SentenceReader:
         a bare number followed by the noun it counts ("2,31 tiêu chí/xã")."""
         if q.kind not in ("count", "bare", "fraction") or (q.kind == "bare" and q.scale != 1):
             return None
-        after = self.masked[q.end : q.end + 30]
-        m = re.match(r"\s*((?:của\s+)?[^\W_][\w]*(?:\s+[^\W\d_]+)?)", after)
+        m = re.match(r"\s*(của\s+)?([^\W_]\w*(?:\s+[^\W\d_]+)?)", self.masked[q.end : q.end + 40])
         if not m:
             return None
-        words = m.group(1)
-        pos = q.end + m.start(1)
-        known = [t for t in self.toks_in(pos, pos + len(words) + 1)]
-        if any(t.start <= pos for t in known):
-            return None  # a cue, a verb, a place, a period word: not a narrower noun
+        pos = q.end + m.start(2)
+        toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1]
+        if m.group(1):  # "của …": owned by the province (fine) or by something else
+            if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
+                return None
+            return m.group(0).strip()
+        if any(t.kind != "function" for t in toks) or any(
+                t.kind == "function" for t in toks):
+            return None  # a cue, a verb, a place, a connector: the noun phrase ended
+        if any(p.start <= pos + 1 < p.end or p.start == pos for p in self.periods):
+            return None
         for cm in count_context_matcher().finditer(self.masked, pos, pos + 30):
             if cm.start <= pos + 1:
                 return None
-        if re.match(r"(?:của\s+(?:tỉnh|toàn|cả|địa|thành)|và|với|so|trong|tại|ở|so|từ|"
-                    r"trên|dưới|khoảng|hơn|năm|tháng|quý|mỗi|bình|còn|đến|tới|được|đã|"
-                    r"là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới)\b", words):
+        if re.match(r"(?:và|với|so|trong|tại|ở|từ|trên|dưới|khoảng|hơn|mỗi|bình|còn|đến|"
+                    r"tới|được|đã|là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới|"
+                    r"hiện|đang|thì|nên|do|nhờ|theo)\b", m.group(2)):
             return None
-        return words
+        return m.group(2)
 
     def _subject_before(self, q: Quantity, lo: int, hi: int,
                         allow_unknown: bool = True) -> tuple[Decision, str] | None:
