@@ -23,9 +23,20 @@ from orchestration import settings
 
 
 def ensure_dagster_home() -> Path:
-    """Point DAGSTER_HOME at settings.dagster_home() (absolute) and create the folder."""
+    """Point DAGSTER_HOME at settings.dagster_home() (absolute) and create the folder.
+
+    Raises ValueError with a one-line reason if it is not a folder and cannot be one
+    (a file, a path through a file, no permission).
+    """
     home = settings.dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
+    if home.exists() and not home.is_dir():
+        raise ValueError(f"DAGSTER_HOME {home} is not a folder (it is a file): remove it or "
+                         "set DAGSTER_HOME to a folder")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"DAGSTER_HOME {home} is not a folder and cannot be created "
+                         f"({exc.strerror or exc}): set DAGSTER_HOME to a folder") from None
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -102,7 +113,12 @@ def _check_summary(result: Any) -> tuple[int, list[str]]:
 
 def refresh(*, full: bool, log_level: str = "INFO") -> int:
     job_name = "full_rebuild" if full else "refresh_warehouse"
-    home = ensure_dagster_home()
+    try:
+        settings.check_warehouse_outside_raw_dir()
+        home = ensure_dagster_home()
+    except ValueError as error:
+        print(f"provstats: could not start: {error}", file=sys.stderr)
+        return 2
     raw_dir, warehouse = settings.raw_dir(), settings.warehouse_path()
     print(f"provstats: {job_name}\n  raw folder {raw_dir}\n  warehouse  {warehouse}\n"
           f"  dagster    {home}", flush=True)

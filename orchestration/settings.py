@@ -51,6 +51,18 @@ def dagster_home() -> Path:
     return _env_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home")
 
 
+def check_warehouse_outside_raw_dir() -> None:
+    """Raise ValueError (one line naming both paths) if the warehouse lies inside the raw
+    folder, where it would be read as a raw document. Both paths are compared resolved
+    (symbolic links followed)."""
+    raw, warehouse = raw_dir(), warehouse_path()
+    if warehouse.is_relative_to(raw):
+        raise ValueError(
+            f"WAREHOUSE_PATH {warehouse} is inside RAW_DIR {raw}: the warehouse would be "
+            "read as a raw document; set WAREHOUSE_PATH to a file outside the raw folder"
+        )
+
+
 DEFAULT_LOCK_TIMEOUT_S = 900.0
 DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024
 

@@ -103,6 +103,7 @@ def raw_documents(
             metadata={"raw_dir": str(raw_dir)},
         )
     try:
+        settings.check_warehouse_outside_raw_dir()
         max_bytes = settings.max_file_bytes()
     except ValueError as error:
         raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
@@ -111,6 +112,8 @@ def raw_documents(
     scan_seconds = time.perf_counter() - started
     for bad in scan.quarantined:
         context.log.warning(f"quarantined {bad.source_id}: {bad.reason}")
+    for skipped in scan.skipped:
+        context.log.info(f"skipped {skipped.source_id}: {skipped.reason}")
     context.log.info(
         f"read {len(scan.documents)} documents and quarantined {len(scan.quarantined)} "
         f"files from {raw_dir} in {scan_seconds:.2f}s"
@@ -190,6 +193,11 @@ def raw_documents(
             "quarantined_files": dg.MetadataValue.md(
                 markdown_table(["file", "reason"], [(q["source_id"], q["reason"])
                                                     for q in quarantined])
+            ),
+            "skipped_count": len(scan.skipped),
+            "skipped_files": dg.MetadataValue.md(
+                markdown_table(["file", "reason"], [(f.source_id, f.reason)
+                                                    for f in scan.skipped])
             ),
             "documents": dg.MetadataValue.md(
                 markdown_table(

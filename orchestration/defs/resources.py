@@ -3,6 +3,12 @@
 Paths are resolved when a resource is *used*, not when the module is imported, so that
 ``RAW_DIR`` / ``WAREHOUSE_PATH`` set after import (tests, the CLI, ``make``) are honoured
 by every entry point alike (see :mod:`orchestration.settings`).
+
+Neither resource has run configuration: the warehouse path, the lock timeout, the dbt
+executable and the dbt project come from the settings only. A run config that names
+them (the UI's launchpad, GraphQL ``launchRun``, the Python API) is refused as invalid
+before anything runs, so launching a run cannot execute another program or point the
+warehouse elsewhere.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject
-from pydantic import Field
 
 from orchestration import settings
 from orchestration.warehouse.store import Warehouse
@@ -65,7 +70,17 @@ def prepare_dbt_manifest() -> Path:
 
 
 def make_dbt_resource() -> DbtCliResource:
+    """The dbt CLI resource of this project: its dbt project and this environment's dbt."""
     return DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())
+
+
+class DbtFromSettings(dg.ConfigurableResource):
+    """``dbt`` for the assets: a :class:`DbtCliResource` built from the settings at run
+    time (:func:`make_dbt_resource`). It has no config fields, so a run config cannot
+    change the dbt executable, project, profile or flags."""
+
+    def create_resource(self, context: dg.InitResourceContext) -> DbtCliResource:
+        return make_dbt_resource()
 
 
 # --------------------------------------------------------------------------- warehouse
@@ -73,27 +88,22 @@ def make_dbt_resource() -> DbtCliResource:
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse: copy-on-write builds for writers, read-only connections for
-    readers. Nothing ever opens a write connection on the published file."""
+    readers. Nothing ever opens a write connection on the published file.
 
-    path: str | None = Field(
-        default=None,
-        description=(
-            "Published warehouse file. Empty: settings.warehouse_path() (WAREHOUSE_PATH or "
-            "<project>/warehouse/provstats.duckdb), resolved at run time."
-        ),
-    )
-    lock_timeout_s: float | None = Field(
-        default=None,
-        description=(
-            "Seconds a writer waits for another writer to finish before failing. Empty: "
-            "settings.lock_timeout_s() (PROVSTATS_LOCK_TIMEOUT_S or 900)."
-        ),
-    )
+    No config fields: the file is ``settings.warehouse_path()`` (``WAREHOUSE_PATH``) and
+    the writer lock timeout ``settings.lock_timeout_s()`` (``PROVSTATS_LOCK_TIMEOUT_S``),
+    both read at run time. A warehouse inside the raw folder is refused (``dg.Failure``
+    naming both paths) before anything is read or written.
+    """
 
     @property
     def store(self) -> Warehouse:
-        timeout = settings.lock_timeout_s() if self.lock_timeout_s is None else self.lock_timeout_s
-        return Warehouse(self.path or settings.warehouse_path(), timeout)
+        try:
+            settings.check_warehouse_outside_raw_dir()
+            timeout = settings.lock_timeout_s()
+        except ValueError as error:
+            raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
+        return Warehouse(settings.warehouse_path(), timeout)
 
     @property
     def published_path(self) -> Path:
@@ -145,5 +155,5 @@ def fetch_dicts(
 
 RESOURCES = {
     "warehouse": WarehouseResource(),
-    "dbt": make_dbt_resource(),
+    "dbt": DbtFromSettings(),
 }

@@ -11,6 +11,13 @@ becomes one paragraph; paragraphs are separated by a blank line. Inline whitespa
 collapsed as a browser would, non-breaking spaces become spaces, and invisible
 characters (zero-width space, soft hyphen) are removed: unlike a plain-text file, the
 stored text of an HTML page is derived, not the file itself.
+
+Like the HTML parsers of Blink and WebKit, the element tree is at most
+:data:`MAX_TREE_DEPTH` (512) elements deep: a start tag deeper than that becomes a
+sibling of the deepest element instead of its child, so every word of a page nested
+100,000 levels deep (or a long run of unclosed ``<p>``, ``<li>`` or ``<td>`` tags, which
+``html.parser`` nests) is still read, in order, in time linear in its size. Nothing here
+recurses over the tree.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
@@ -26,7 +34,9 @@ from bs4.element import Comment, NavigableString, PageElement, Tag
 from .decode import normalize_text
 from .metadata import DateMatch, find_published_date, match_dateline
 
-__all__ = ["Article", "declared_charset", "extract_article", "looks_like_html"]
+__all__ = [
+    "MAX_TREE_DEPTH", "Article", "declared_charset", "extract_article", "looks_like_html",
+]
 
 VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -82,6 +92,31 @@ class Article:
     published_date_evidence: str | None
 
 
+# --------------------------------------------------------------------------- parsing
+
+#: Deepest element nesting kept when parsing (Blink's and WebKit's
+#: ``kMaximumHTMLParserDOMTreeDepth``); deeper start tags become siblings.
+MAX_TREE_DEPTH = 512
+
+
+class _DepthLimitedSoup(BeautifulSoup):
+    """A ``BeautifulSoup`` tree at most :data:`MAX_TREE_DEPTH` elements deep (through
+    the tree builder's hooks ``handle_starttag``/``popTag``; beautifulsoup4 is pinned and
+    tests/test_hostile_input.py checks the behaviour)."""
+
+    def handle_starttag(self, *args: Any, **kwargs: Any) -> Tag | None:
+        # tagStack holds the document itself, then every open element
+        if len(self.tagStack) > MAX_TREE_DEPTH:
+            self.endData()  # text so far belongs to the element being closed
+            while len(self.tagStack) > MAX_TREE_DEPTH:
+                self.popTag()
+        return super().handle_starttag(*args, **kwargs)
+
+
+def _parse(markup: str) -> BeautifulSoup:
+    return _DepthLimitedSoup(markup, "html.parser")
+
+
 # --------------------------------------------------------------------------- cleaning
 
 _DROP_TAGS = (
@@ -135,13 +170,16 @@ def _clean(container: Tag) -> None:
         node.extract()
     total = max(1, _text_len(container))
     in_article = container.name == "article" or container.find_parent("article") is not None
-    for tag in list(container.find_all(True)):
-        if tag.decomposed or tag.parent is None:
-            continue
+    # document order, not entering what is dropped (iterative: any depth)
+    pending = [c for c in reversed(container.contents) if isinstance(c, Tag)]
+    while pending:
+        tag = pending.pop()
         page_header = tag.name == "header" and not in_article
         widget = bool(_WIDGET.search(_attr_text(tag))) and _text_len(tag) < 0.4 * total
         if tag.name in _DROP_TAGS or _is_hidden(tag) or page_header or widget:
             tag.decompose()
+            continue
+        pending.extend(c for c in reversed(tag.contents) if isinstance(c, Tag))
 
 
 def _choose_container(soup: BeautifulSoup) -> Tag:
@@ -203,7 +241,18 @@ class _Renderer:
             self.blocks.append(block)
         self.current = []
 
-    def walk(self, node: PageElement) -> None:
+    def walk(self, root: PageElement) -> None:
+        """Render ``root`` and everything below it, in document order (iteratively)."""
+        # (node, closing): closing entries end a block element after its children
+        stack: list[tuple[PageElement, bool]] = [(root, False)]
+        while stack:
+            node, closing = stack.pop()
+            if closing:
+                self.flush()
+            else:
+                self._enter(node, stack)
+
+    def _enter(self, node: PageElement, stack: list[tuple[PageElement, bool]]) -> None:
         if isinstance(node, NavigableString):
             if type(node) is NavigableString:
                 self.current.append(_inline(str(node)))
@@ -232,13 +281,10 @@ class _Renderer:
             return
         if name == "img":
             return
-        block = name in _BLOCK_TAGS
-        if block:
+        if name in _BLOCK_TAGS:
             self.flush()
-        for child in node.children:
-            self.walk(child)
-        if block:
-            self.flush()
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
 
 
 def _render(container: Tag) -> list[str]:
@@ -384,7 +430,7 @@ def extract_article(markup: str) -> Article:
     the article text, else from a page element styled as the date. Its evidence is the
     words of the text, or ``key=value`` of the metadata that stated it.
     """
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = _parse(markup)
     container = _choose_container(soup)
     title = _find_title(soup, container)
     meta_date = _metadata_date(soup, container)
