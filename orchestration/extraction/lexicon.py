@@ -132,8 +132,9 @@ def _noun_entries() -> Iterator[tuple[str, Entry]]:
 
 
 #: kinds of words.csv matched with the indicator names (noun phrases compete for the
-#: longest match); the others (verbs and connectors) are matched on their own
-NOUN_KINDS = frozenset({"place", "subset", "capital", "function", "clause"})
+#: longest match); measure and status words are matched on their own, function words
+#: only when a reader needs to know whether a clause names something uncatalogued
+NOUN_KINDS = frozenset({"place", "subset", "capital", "clause"})
 
 
 @cache
@@ -149,7 +150,17 @@ def verb_matcher() -> PhraseMatcher[Entry]:
     return PhraseMatcher(
         (r["phrase"], Entry("words.csv", r["kind"], r["role"], "", r["phrase"]))
         for r in _rows("lexicon/words.csv")
-        if r["kind"] not in NOUN_KINDS
+        if r["kind"] in ("measure", "status")
+    )
+
+
+@cache
+def function_matcher() -> PhraseMatcher[Entry]:
+    """Function words: words that name nothing ("của", "các", "tính chung")."""
+    return PhraseMatcher(
+        (r["phrase"], Entry("words.csv", r["kind"], r["role"], "", r["phrase"]))
+        for r in _rows("lexicon/words.csv")
+        if r["kind"] == "function"
     )
 
 

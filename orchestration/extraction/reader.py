@@ -37,6 +37,7 @@ from .lexicon import (
     count_context_matcher,
     count_defaults,
     measure_defaults,
+    function_matcher,
     noun_matcher,
     qualifier_words,
     verb_matcher,
@@ -137,12 +138,13 @@ _PLAN_AFTER = re.compile(
 )
 _COMPARE_AFTER = re.compile(r"\s*(?:so\s+với|so)\b")
 #: a period said as a span of time (a flow), not a point in time (a stock's date)
+_DIGIT = re.compile(r"[0-9]")
 _FLOW_PHRASE = re.compile(r"từ\s+đầu\s+năm|từ\s+ngày|\d+\s+tháng|qu[ýy]|trong\s+tháng")
 _PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
 
 
 # ------------------------------------------------------------------------------- words
-def _tokens(original: str, masked: str) -> list[Tok]:
+def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
     out: list[Tok] = []
     for m in noun_matcher().finditer(masked):
         by_kind: dict[tuple[str, str], list[str]] = {}
@@ -161,10 +163,16 @@ def _tokens(original: str, masked: str) -> list[Tok]:
                 if not (after[:1].isupper() or after[:1].isdigit()):
                     continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
-    nouns = [(t.start, t.end) for t in out if t.kind in ("indicator", "place", "component")]
+    if not verbs:
+        return out
+    in_name = bytearray(len(masked) + 1)
+    for t in out:
+        if t.kind in ("indicator", "place", "component"):
+            in_name[t.start : t.end] = b"\x01" * (t.end - t.start)
     for m in verb_matcher().finditer(masked):
+        inside = in_name[m.start] and in_name[m.end - 1]
         for e in m.entries:
-            if e.role != "growth" and any(a <= m.start and m.end <= b for a, b in nouns):
+            if e.role != "growth" and inside:
                 continue  # a word of a name ("bình quân" in "GRDP bình quân đầu người")
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
@@ -266,8 +274,11 @@ class SentenceReader:
             p for p in find_periods(folded, year)
         ]
         self.masked = _mask(folded, self.periods)
-        self.quantities = find_quantities(self.masked, _identifier())
-        self.toks = _tokens(original, self.masked)
+        # a sentence without digits states no quantity: only its context is read
+        has_digits = _DIGIT.search(folded) is not None
+        self.quantities = find_quantities(self.masked, _identifier()) if has_digits else []
+        self.toks = _tokens(original, self.masked, verbs=has_digits)
+        self._function_toks: list[Tok] | None = None
         protected = bytearray(len(folded) + 1)
         for q in self.quantities:
             protected[q.start : q.end] = b"\x01" * (q.end - q.start)
@@ -275,7 +286,10 @@ class SentenceReader:
             if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
                 protected[t.start : t.end] = b"\x01" * (t.end - t.start)
         self.clauses = _clauses(self.masked, protected, self.toks, self.quantities)
+        self.count_words = list(count_context_matcher().finditer(self.masked)) if (
+            self.quantities) else []
         self.clause_starts = [c.start for c in self.clauses]
+        self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
         self.ref_periods = [p for p in self.periods if not p.is_name]
 
@@ -296,6 +310,15 @@ class SentenceReader:
 
     def clause_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
+
+    def function_toks(self) -> list[Tok]:
+        """Function words of the sentence (matched on first use)."""
+        if self._function_toks is None:
+            self._function_toks = [
+                Tok(m.start, m.end, "function", "filler", (), m.text)
+                for m in function_matcher().finditer(self.masked)
+            ]
+        return self._function_toks
 
     def toks_in(self, a: int, b: int) -> list[Tok]:
         i = bisect.bisect_left(self.tok_starts, a)
@@ -351,9 +374,19 @@ class SentenceReader:
                             out.append(twin)
         return out
 
+    def _first_quantity_at(self, pos: int) -> int | None:
+        """Start of the first quantity at or after ``pos``."""
+        k = bisect.bisect_left(self.q_starts, pos)
+        return self.q_starts[k] if k < len(self.q_starts) else None
+
+    def _has_quantity(self, clause: Clause) -> bool:
+        first = self._first_quantity_at(clause.start)
+        return first is not None and first < clause.end
+
     def _clause_context(self, ci: int, clause: Clause) -> None:
         """Sentence-wide statements made by a clause: the running period, a comparison
         for the whole sentence ("So với cùng kỳ, …"), status cues."""
+        has_q = self._has_quantity(clause)
         for p in self.periods_in(clause.start, clause.end):
             if p.kind == "name":
                 continue
@@ -362,7 +395,6 @@ class SentenceReader:
                                                           before):
                 continue
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before):
-                has_q = any(clause.start <= q.start < clause.end for q in self.quantities)
                 if not has_q:
                     base = self._resolve_relative(p)
                     self.state.base = Decision((p, base), "sentence", p.text)
@@ -373,13 +405,11 @@ class SentenceReader:
                                                        "previous_year", "previous_month",
                                                        "previous_quarter", "previous_period",
                                                        "start_of_year"):
-                first_q = next((q.start for q in self.quantities if q.start >= clause.start),
-                               len(self.masked))
-                if p.start < first_q or not any(
-                        clause.start <= q.start < clause.end for q in self.quantities):
+                first_q = self._first_quantity_at(clause.start)
+                if first_q is None or p.start < first_q or not has_q:
                     self._set_period(Decision(resolved, "sentence", p.text))
         # a clause with no number that names its subject sets it for the clauses after
-        if not any(clause.start <= q.start < clause.end for q in self.quantities):
+        if not has_q:
             if any(t.kind == "measure" and t.role == "share"
                    for t in self.toks_in(clause.start, clause.end)):
                 self.state.share = True
@@ -588,8 +618,9 @@ class SentenceReader:
                     return d, f"the {d.level}'s subject"
         # what the words around a count say it counts ("có 120 doanh nghiệp": the stock)
         if q.kind == "count":
-            around = [m for m in count_context_matcher().finditer(s, lo, min(len(s), q.end + 30))
-                      if any(e.role == q.unit for e in m.entries)]
+            around = [m for m in self.count_words
+                      if lo <= m.start and m.end <= min(len(s), q.end + 30)
+                      and any(e.role == q.unit for e in m.entries)]
             if around:
                 nearest = min(around, key=lambda m: min(abs(m.end - q.start), abs(m.start - q.end)))
                 code = next(e.value for e in nearest.entries if e.role == q.unit)
@@ -632,19 +663,18 @@ class SentenceReader:
         if not m:
             return None
         pos = q.end + m.start(2)
-        toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1]
+        toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1] + [
+            t for t in self.function_toks() if pos <= t.start <= pos + 1]
         if m.group(1):  # "của …": owned by the province (fine) or by something else
             if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
                 return None
             return m.group(0).strip()
-        if any(t.kind != "function" for t in toks) or any(
-                t.kind == "function" for t in toks):
+        if toks:
             return None  # a cue, a verb, a place, a connector: the noun phrase ended
         if any(p.start <= pos + 1 < p.end or p.start == pos for p in self.periods):
             return None
-        for cm in count_context_matcher().finditer(self.masked, pos, pos + 30):
-            if cm.start <= pos + 1:
-                return None
+        if any(pos <= cm.start <= pos + 1 for cm in self.count_words):
+            return None
         if re.match(r"(?:và|với|so|trong|tại|ở|từ|trên|dưới|khoảng|hơn|mỗi|bình|còn|đến|"
                     r"tới|được|đã|là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới|"
                     r"hiện|đang|thì|nên|do|nhờ|theo)\b", m.group(2)):
@@ -706,6 +736,7 @@ class SentenceReader:
             return None
         covered = bytearray(hi - lo + 1)
         verb_start = hi
+        toks = toks + [t for t in self.function_toks() if lo <= t.start and t.end <= hi]
         for t in toks:
             covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
                 max(0, t.end - lo) - max(0, t.start - lo))
@@ -714,8 +745,9 @@ class SentenceReader:
         for p in self.periods:
             if lo <= p.start < hi:
                 covered[p.start - lo : p.end - lo] = b"\x01" * (p.end - p.start)
-        for m in count_context_matcher().finditer(self.masked, lo, hi):
-            covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
+        for m in self.count_words:
+            if lo <= m.start and m.end <= hi:
+                covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
         head = self.masked[lo:verb_start]
         qualifiers = _qualifier_word_set()
         words = []

@@ -80,6 +80,7 @@ _TONE_MOVES = {
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
 _TONE_RE = re.compile("(?<!q)(" + "|".join(_TONE_MOVES) + r")(?![a-zà-ỹđ])")
+_TONE_ANY = re.compile("|".join(_TONE_MOVES))
 _TI_RE = re.compile(r"(?<!\w)tỉ(?!\w)")
 
 
@@ -89,7 +90,7 @@ def fold(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer (rare)
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    if "o" in low or "u" in low:
+    if _TONE_ANY.search(low):
         low = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], low)
     if "tỉ" in low:
         low = _TI_RE.sub("tỷ", low)
