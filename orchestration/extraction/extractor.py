@@ -25,6 +25,7 @@ from typing import Any
 from .context import Decision, Publication, Scope, Subject
 from .lexicon import noun_matcher, verb_matcher
 from .model import Observation
+from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
 from .places import document_province, province_of_path, provinces_in
@@ -82,6 +83,7 @@ class _Extraction:
                  default_geo: str) -> None:
         self.text = text
         self.doc = parse(text)
+        self.english = english_style(self.doc.view.text)
         self.pub = _publication(published, self.doc)
         self.observations: list[Observation] = []
         self.recent_periods: list[Period] = []
@@ -221,7 +223,7 @@ class _Extraction:
         for a, b in p.sentences:
             sentence = scope.child("sentence")
             reader = SentenceReader(p.text[a:b], p.folded[a:b], sentence, self.pub,
-                                    self.doc_geo, self.recent_periods)
+                                    self.doc_geo, self.recent_periods, self.english)
             readings = reader.read()
             self.recent_periods.extend(reader.stated_periods())
             for r in readings:

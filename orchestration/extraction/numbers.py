@@ -77,13 +77,30 @@ class NumberTooLargeError(ValueError):
     """A digit string too long to be a quantity."""
 
 
-def parse_number(s: str) -> float:
+_ENGLISH_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+_ENGLISH_DECIMAL = re.compile(r"(?<![0-9.,])[0-9]+\.[0-9]{1,2}(?![0-9.,])(?=\s*(?:%|[^\W\d_]))")
+_VIETNAMESE_NUMBER = re.compile(
+    r"(?<![0-9.,])(?:[0-9]+,[0-9]{1,2}|[0-9]{1,3}(?:\.[0-9]{3})+)(?![0-9.,])"
+)
+
+
+def english_style(text: str) -> bool:
+    """Does a text write numbers the English way ("1.62 tỷ USD", "3.6%", "5,800 doanh
+    nghiệp")? Then a comma before three digits groups thousands. Decided once per
+    document: at least two English decimals and no Vietnamese decimal or thousands."""
+    return len(_ENGLISH_DECIMAL.findall(text)) >= 2 and not _VIETNAMESE_NUMBER.search(text)
+
+
+def parse_number(s: str, english: bool = False) -> float:
     """Read a number written the Vietnamese way (``18.063,8``, ``18 063,8``) or the
-    English way (``68.58``: a dot followed by one or two digits is a decimal point).
+    English way (``68.58``: a dot followed by one or two digits is a decimal point; in an
+    ``english`` text, ``5,800`` is five thousand eight hundred).
 
     Raises :class:`NumberTooLargeError` for more than :data:`MAX_DIGITS` digits."""
     s = s.strip()
-    if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", s):
+    if english and _ENGLISH_THOUSANDS.fullmatch(s):
+        plain = s.replace(",", "")
+    elif re.fullmatch(r"[0-9]+\.[0-9]{1,2}", s):
         plain = s
     else:
         plain = s.replace(".", "").replace(" ", "").replace(",", ".")
@@ -178,11 +195,13 @@ def _qualifier_before(s: str, start: int) -> str:
     return _qualifier_index()[re.sub(r"\s+", " ", m.group("q"))] if m else "eq"
 
 
-def find_quantities(s: str, identifier: re.Pattern[str] | None = None) -> list[Quantity]:
+def find_quantities(s: str, identifier: re.Pattern[str] | None = None,
+                    english: bool = False) -> list[Quantity]:
     """Every quantity of ``s`` (folded, periods masked), in text order.
 
     ``identifier`` matches the end of the text before a number that makes it an
-    identifier (``kỳ họp thứ 27``, ``Quốc lộ 4``) rather than a quantity."""
+    identifier (``kỳ họp thứ 27``, ``Quốc lộ 4``) rather than a quantity; ``english``
+    reads ``5,800`` as thousands (see :func:`english_style`)."""
     out: list[Quantity] = []
     tokens = list(NUM_RE.finditer(s))
     consumed = -1
@@ -208,7 +227,7 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None) -> list[Q
         if re.search(r"\(\s*$", before) and _LIST_MARKER.match(s, end):
             continue  # "(1) ..." list marker
         try:
-            value = parse_number(tok.group())
+            value = parse_number(tok.group(), english)
         except NumberTooLargeError:
             continue
         denominator = None
@@ -231,7 +250,7 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None) -> list[Q
             nxt = tokens[i]
             if sep and nxt.start() == sep.end():
                 try:
-                    v2 = parse_number(nxt.group())
+                    v2 = parse_number(nxt.group(), english)
                 except NumberTooLargeError:
                     v2 = -1.0
                 u2 = _unit_after(s, nxt.end())

@@ -259,7 +259,8 @@ class SentenceReader:
     """Reads the numbers of one sentence in the context of its scope."""
 
     def __init__(self, original: str, folded: str, scope: Scope, publication: Publication,
-                 doc_geo: Decision, recent: list[Period] | None = None) -> None:
+                 doc_geo: Decision, recent: list[Period] | None = None,
+                 english: bool = False) -> None:
         self.original = original
         self.folded = folded
         self.scope = scope
@@ -276,7 +277,8 @@ class SentenceReader:
         self.masked = _mask(folded, self.periods)
         # a sentence without digits states no quantity: only its context is read
         has_digits = _DIGIT.search(folded) is not None
-        self.quantities = find_quantities(self.masked, _identifier()) if has_digits else []
+        self.quantities = find_quantities(self.masked, _identifier(), english) if (
+            has_digits) else []
         self.toks = _tokens(original, self.masked, verbs=has_digits)
         self._function_toks: list[Tok] | None = None
         protected = bytearray(len(folded) + 1)
