@@ -273,7 +273,7 @@ class _Extraction:
         while ve > vs and self.doc.view.text[ve - 1].isspace():
             ve -= 1
         qs, qe = p.view_span(a, b)
-        self._append(r, vs, ve, qs, qe, re.sub(r"\s+", " ", p.text[a:b]).strip(), {})
+        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, a + r.start, a + r.end), {})
 
     def _emit_table(self, table: Table, cell: Any) -> None:
         r: Reading = cell.reading
@@ -300,7 +300,7 @@ class _Extraction:
             period=r.period, base_period=r.base, measure=r.measure, value=_round(r.value),
             value_low=_round(r.low), value_high=_round(r.high), qualifier=r.qualifier,
             unit=r.unit, status=r.status, quote_start=quote_start, quote_end=quote_end,
-            quote=quote[:MAX_QUOTE], evidence=ev,
+            quote=quote, evidence=ev,
         ))  # fmt: skip
 
 
@@ -344,6 +344,18 @@ def _heading_context(section: Scope, p: Paragraph, pub: Publication, doc: Scope)
     places = provinces_in(p.text, p.folded)
     if places:
         section.fields["place"] = Decision(places[0][2], "section", p.text[places[0][0]:places[0][1]])
+
+
+def _quote(text: str, a: int, b: int, start: int, end: int) -> str:
+    """The sentence ``text[a:b]`` as a quote; a sentence longer than :data:`MAX_QUOTE`
+    is cut to a window around the number ``text[start:end]`` (its full span is kept in
+    ``quote_start``/``quote_end``)."""
+    if b - a > MAX_QUOTE:
+        half = MAX_QUOTE // 2
+        lo, hi = max(a, start - half), min(b, end + half)
+        piece = text[lo:hi]
+        return ("…" if lo > a else "") + " ".join(piece.split()) + ("…" if hi < b else "")
+    return " ".join(text[a:b].split())
 
 
 def _round(x: float | None) -> float | None:

@@ -294,6 +294,20 @@ class SentenceReader:
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
         self.ref_periods = [p for p in self.periods if not p.is_name]
+        self.ref_starts = [p.start for p in self.ref_periods]
+        self.all_starts = [p.start for p in self.periods]
+        name_cover = bytearray(len(self.masked) + 1)
+        for t in self.toks:
+            if t.kind == "indicator":
+                name_cover[t.start : t.end] = b"\x01" * (t.end - t.start)
+        # status cues outside indicator names ("kế hoạch vốn" names a plan indicator)
+        self.status_cues = [t for t in self.toks if t.kind == "status"
+                            and not (name_cover[t.start] and name_cover[t.end - 1])]
+        self.status_starts = [t.start for t in self.status_cues]
+        first = [p.start for p in self.ref_periods if p.horizon]
+        self.first_horizon = first[0] if first else None
+        first = [p.start for p in self.periods if p.kind == "now"]
+        self.first_now = first[0] if first else None
 
     # -- helpers ---------------------------------------------------------------------
     def _set_period(self, d: Decision) -> None:
@@ -346,7 +360,20 @@ class SentenceReader:
                               "start_of_year")
 
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
-        return [p for p in self.ref_periods if a <= p.start and p.end <= b]
+        """Reference periods lying in ``[a, b)``."""
+        i = bisect.bisect_left(self.ref_starts, a)
+        out = []
+        while i < len(self.ref_periods) and self.ref_periods[i].start < b:
+            if self.ref_periods[i].end <= b:
+                out.append(self.ref_periods[i])
+            i += 1
+        return out
+
+    def all_periods_in(self, a: int, b: int) -> list[PeriodMention]:
+        """Every period expression (names included) starting in ``[a, b)``."""
+        i = bisect.bisect_left(self.all_starts, a)
+        j = bisect.bisect_left(self.all_starts, b)
+        return self.periods[i:j]
 
     # -- the sentence ------------------------------------------------------------------
     def stated_periods(self) -> list[Period]:
@@ -457,7 +484,8 @@ class SentenceReader:
             return None
         if q.kind in ("fraction", "bare") and _RANK_BEFORE.search(before[-20:]):
             q.kind = "rank"
-        ev: dict[str, Any] = {"clause": self.original[clause.start : clause.end].strip()[:200]}
+        ev: dict[str, Any] = {
+            "clause": self.original[clause.start : min(clause.end, clause.start + 200)].strip()}
         # a bracketed number is read with its own words only: the verbs before the
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
@@ -609,7 +637,7 @@ class SentenceReader:
                 self._compatible_any(inherited.value.codes, q) and self._names_counted(
                     inherited, q))):
             return inherited, "the sentence's subject"
-        placed = self._place_in(clause.start, q.start) or (
+        placed = self._place_in(lo, q.start) or (
             self._place_in(host.start, host.end) if host else None)
         if placed is not None or clause.opener == "breakdown":
             for level in ("paragraph", "section", "document"):
@@ -630,7 +658,7 @@ class SentenceReader:
                     f"a count of {q.unit_text} with '{nearest.text}'")
         # growth with nothing named is the economy's growth
         if q.is_pct:
-            growth = [t for t in self.toks_in(clause.start, q.start)
+            growth = [t for t in self.toks_in(lo, q.start)
                       if t.kind == "measure" and t.role in measure_defaults()]
             if growth:
                 code = measure_defaults()[growth[-1].role]
@@ -673,7 +701,9 @@ class SentenceReader:
             return m.group(0).strip()
         if toks:
             return None  # a cue, a verb, a place, a connector: the noun phrase ended
-        if any(p.start <= pos + 1 < p.end or p.start == pos for p in self.periods):
+        if self.all_periods_in(max(0, pos - 40), pos + 2) and any(
+                p.start <= pos + 1 < p.end or p.start == pos
+                for p in self.all_periods_in(max(0, pos - 40), pos + 2)):
             return None
         if any(pos <= cm.start <= pos + 1 for cm in self.count_words):
             return None
@@ -744,9 +774,8 @@ class SentenceReader:
                 max(0, t.end - lo) - max(0, t.start - lo))
             if t.kind in ("measure", "status") and t.start < verb_start and t.start > lo:
                 verb_start = t.start
-        for p in self.periods:
-            if lo <= p.start < hi:
-                covered[p.start - lo : p.end - lo] = b"\x01" * (p.end - p.start)
+        for p in self.all_periods_in(lo, hi):
+            covered[p.start - lo : min(p.end, hi) - lo] = b"\x01" * (min(p.end, hi) - p.start)
         for m in self.count_words:
             if lo <= m.start and m.end <= hi:
                 covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
@@ -776,7 +805,7 @@ class SentenceReader:
                   self.scope.find("subject", above="document")):
             if d is not None and d.value.known:
                 parents.extend((code, d.cue or "") for code in d.value.codes)
-        for sd in [x for x in self.toks if x.kind == "topic" and x.start < q.start]:
+        for sd in [x for x in self.toks_in(max(0, q.start - WINDOW), q.start) if x.kind == "topic"]:
             parents.extend((code, sd.text) for code in sd.values)
         for parent, cue in parents:
             for child, by_parent in children.items():
@@ -871,8 +900,7 @@ class SentenceReader:
                     and change.role in ("to_level", "from_level")):
                 return ("level", 0, "chiếm (a rate)", None) if rate else (
                     "share_pct", 0, "chiếm / tỷ trọng", None)
-            if host is not None and self.state.measure and not any(
-                    x.start >= host.start for x in self.quantities if x.end <= host.end):
+            if host is not None and self.state.measure and not self._has_quantity(host):
                 # "cao hơn mức bình quân cả nước (6,8%)": the value compared with
                 return self.state.measure, 0, "as the number it is compared with", None
             if direction and change is not None and change.text in _COMPARATIVES:
@@ -918,7 +946,7 @@ class SentenceReader:
             if ctx is not None and ctx.grain == "years" and ctx.n_years == p.n:
                 return ctx
             # "trong 3 năm": the three years the text spoke of last
-            for earlier in reversed(self.recent):
+            for earlier in reversed(self.recent[-50:]):
                 if earlier.grain == "years" and earlier.n_years == p.n:
                     return earlier
             end_year = year
@@ -948,7 +976,7 @@ class SentenceReader:
         """(the period decision, stated in the number's own clause)."""
         s = self.masked
         chosen: PeriodMention | None = None
-        for p in self.periods_in(clause.start, q.start):
+        for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if self.is_reference(p, clause.start):
                 chosen = p
             elif p.period is not None and re.fullmatch(r"\s*(?:=|là|:)\s*(?:\S+\s+)?",
@@ -956,8 +984,8 @@ class SentenceReader:
                 # "so với năm 2019 = 1.905 doanh nghiệp": the value of the compared year
                 return Decision(p.period, "clause", p.text), True
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
-        nxt = [p for p in self.ref_periods if q.end <= p.start <= q.end + 2
-               and s[q.end : p.start].strip() == "" and p.period is not None]
+        nxt = [p for p in self.periods_in(q.end, q.end + 3 + 60)
+               if p.start <= q.end + 2 and s[q.end : p.start].strip() == "" and p.period is not None]
         if nxt and measure != "multiple_of_base":
             chosen = nxt[0]
         if chosen is not None:
@@ -1046,9 +1074,10 @@ class SentenceReader:
             return None
         s = self.masked
         end = min(len(s), q.end + 60, clause.end)
-        nxt_q = next((x.start for x in self.quantities if x.start > q.start), len(s))
-        for p in self.ref_periods + [x for x in self.periods if x.kind == "same_period_of_year"]:
-            if not (q.end <= p.start <= min(end, nxt_q)):
+        nxt_q = self._first_quantity_at(q.start + 1)
+        nxt_q = len(s) if nxt_q is None else nxt_q
+        for p in self.all_periods_in(q.end, min(end, nxt_q) + 1):
+            if p.is_name:
                 continue
             between = s[q.end : p.start]
             if measure == "multiple_of_base":
@@ -1067,8 +1096,8 @@ class SentenceReader:
                 self.state.base = Decision((relation, base), "sentence", p.text)
                 return Decision(base, "clause", p.text)
         # "so với cùng kỳ, … tăng 5%" / "So với kỳ gốc 2019, CPI tăng 12,35%"
-        for p in self.ref_periods:
-            if clause.start <= p.end <= q.start and re.search(
+        for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
+            if re.search(
                     r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
                 base = self._base_of(p, period)
                 if base is not None:
@@ -1095,15 +1124,14 @@ class SentenceReader:
         states its own period, already over at publication. Without cues a period not
         over at publication is an estimate, one that starts after it a target."""
         s = self.masked
-        names = [t for t in self.toks if t.kind == "indicator"]
-
-        def inside_name(t: Tok) -> bool:
-            return any(n.start <= t.start and t.end <= n.end for n in names)
-
         host = self.clauses[clause.host] if clause.host is not None else None
         in_force: Tok | None = None
-        for t in self.toks_in(0, q.start):
-            if t.kind != "status" or inside_name(t) or t.role == "achieved":
+        # the last cue in force before the number (cues further back are superseded)
+        k = bisect.bisect_left(self.status_starts, q.start)
+        while k > 0 and in_force is None:
+            k -= 1
+            t = self.status_cues[k]
+            if t.role == "achieved":
                 continue
             if t.role in ("target_noun", "target_verb"):
                 if re.search(r"[0-9%]\s*(?:so\s+với\s+)?$", s[max(0, t.start - 12) : t.start]):
@@ -1129,7 +1157,7 @@ class SentenceReader:
         heading = self.scope.find("status")
         if heading is not None and heading.value == "target" and ended is not True:
             return heading
-        if any(p.horizon and p.start < q.start for p in self.ref_periods):
+        if self.first_horizon is not None and self.first_horizon < q.start:
             return Decision("target", "clause", "(đến năm …: a horizon)")
         if future:
             return Decision("target", "document", "(period after publication)")
@@ -1138,7 +1166,7 @@ class SentenceReader:
                 in_force, period):
             return Decision("estimate", "sentence", in_force.text)
         if ended is False and not assigned:
-            if any(p.kind == "now" and p.start < q.start for p in self.periods):
+            if self.first_now is not None and self.first_now < q.start:
                 return Decision("actual", "clause", "(a stock stated as of now)")
             return Decision("estimate", "document", "(period not over at publication)")
         return Decision("actual", "sentence", None)
@@ -1149,8 +1177,7 @@ class SentenceReader:
         whose period ends before that one ("…; trong đó năm 2021 tăng 6,1%") is not an
         estimate, one reaching its end ("5 tháng" after "tháng 5 ước đạt") is."""
         own = self.clauses[self.clause_of(cue.start)]
-        stated = [p for p in self.ref_periods if own.start <= p.start < own.end]
-        stated = stated or [p for p in self.ref_periods if p.start >= cue.end]
+        stated = self.periods_in(own.start, own.end) or self.periods_in(cue.end, cue.end + WINDOW)
         for p in stated:
             estimated = self._resolve_relative(p)
             if estimated is not None:
@@ -1166,7 +1193,7 @@ class SentenceReader:
             t = self._place_in(max(host.start, host.end - 60), host.end)
             if t is not None:
                 return self._place_decision(t)
-        t = self._place_in(clause.start, q.start)
+        t = self._place_in(max(clause.start, q.start - WINDOW), q.start)
         if t is not None and not re.search(r"(?:cao|thấp)\s+hơn|so\s+với|gấp", s[t.end : q.start]):
             return self._place_decision(t)
         if self.state.place is not None and clause.opener in ("comma", "and", "after_paren",
