@@ -1,0 +1,205 @@
+"""Which reader a raw file needs (PDF, Word, Excel, or text), and the limits they share.
+
+:func:`read_office_or_pdf` is the one entry point :mod:`.reader` calls: it returns the
+document text of a PDF (:mod:`.pdf`), a Word ``.docx`` (:mod:`.docx_reader`) or an Excel
+``.xlsx`` (:mod:`.xlsx_reader`), raises :class:`~.decode.UnreadableFileError` with the
+reason for the formats that cannot be read (legacy ``.doc``/``.xls``, encrypted Office
+files, OpenDocument, a ``.docx``/``.xlsx`` that is some other ZIP, a ZIP that would
+expand too far), and returns None for everything else, which is decoded as text.
+
+The file signature (magic bytes) decides, never the name alone: a PDF saved as
+``report.txt`` is read as a PDF, and a ``.pdf`` that is really a PNG is refused as a PNG
+by the text decoder. The name only tells a Word file from an Excel one where the bytes
+cannot (legacy OLE2 files) and names the format expected in a refusal.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..settings import DEFAULT_MAX_PDF_PAGES, DEFAULT_READ_TIMEOUT_S
+from .decode import UnreadableFileError, normalize_text
+
+__all__ = [
+    "DEFAULT_MAX_PDF_PAGES",
+    "DEFAULT_READ_TIMEOUT_S",
+    "DOCX_MEDIA_TYPE",
+    "EXTRACTED_ENCODING",
+    "MAX_UNZIPPED_BYTES",
+    "PDF_MEDIA_TYPE",
+    "XLSX_MEDIA_TYPE",
+    "Deadline",
+    "ExtractedText",
+    "ReadLimits",
+    "read_office_or_pdf",
+]
+
+PDF_MEDIA_TYPE = "application/pdf"
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: ``encoding`` recorded for text taken from a PDF, DOCX or XLSX: the characters come
+#: from the format itself (font maps, XML), no byte encoding was detected.
+EXTRACTED_ENCODING = "binary"
+
+#: A DOCX/XLSX whose parts would expand to more than this is refused unread (a ZIP
+#: bomb, or a workbook far beyond any report).
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Limits on reading one document (the pipeline takes them from the settings)."""
+
+    max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES
+    timeout_s: float = DEFAULT_READ_TIMEOUT_S
+
+
+@dataclass
+class Deadline:
+    """The time limit of reading one document, checked between pages, rows and tables
+    (a single page that never finishes is not interrupted)."""
+
+    name: str
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self, where: str) -> None:
+        """Raise :class:`UnreadableFileError` if the time is up (``where`` says how far
+        the reader got, e.g. ``"page 12 of 400"``)."""
+        elapsed = time.monotonic() - self.started
+        if elapsed > self.seconds:
+            raise UnreadableFileError(
+                self.name,
+                f"took longer than the {self.seconds:g}-second limit for reading one "
+                f"document (PROVSTATS_READ_TIMEOUT_S), stopped at {where}",
+            )
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """Document text taken from a PDF, DOCX or XLSX (NFC, ``\\n`` line ends)."""
+
+    text: str
+    media_type: str
+    encoding: str = EXTRACTED_ENCODING
+
+
+def finish_text(name: str, lines: list[str], media_type: str, what: str) -> ExtractedText:
+    """Join the reader's lines into document text: NFC, ``\\n``, no runs of blank lines,
+    no blank lines at either end. Refuses a document without any text."""
+    out: list[str] = []
+    for line in lines:
+        line = line if line == "\f" else line.rstrip()
+        if not line.strip() and line != "\f":
+            if out and out[-1] == "":
+                continue
+            line = ""
+        out.append(line)
+    text = normalize_text("\n".join(out).strip("\n "))
+    if not text.replace("\f", "").strip():
+        raise UnreadableFileError(name, f"is {what} without any text")
+    return ExtractedText(text, media_type)
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+
+
+def _legacy_office(data: bytes, name: str) -> UnreadableFileError:
+    if _ENCRYPTED_OOXML in data:
+        return UnreadableFileError(
+            name,
+            "is a password-protected (encrypted) Office document: remove the password "
+            "(save an unprotected copy) to have it read",
+        )
+    suffix = PurePosixPath(name).suffix.lower()
+    kind = {
+        ".doc": "Word 97-2003 document (.doc)",
+        ".xls": "Excel 97-2003 workbook (.xls)",
+        ".ppt": "PowerPoint 97-2003 presentation (.ppt)",
+    }.get(suffix, "Microsoft Office 97-2003 file (.doc/.xls/.ppt, OLE2)")
+    return UnreadableFileError(
+        name,
+        f"is a legacy {kind}, which is not read: save it as .docx/.xlsx or PDF",
+    )
+
+
+def _zip_format(data: bytes, name: str) -> str | None:
+    """``docx``/``xlsx`` for Office Open XML packages; None for other ZIP archives that
+    are not named as Office files (they are refused by the text decoder). Raises for a
+    damaged ZIP named as a document, OpenDocument files and ZIP bombs."""
+    suffix = PurePosixPath(name).suffix.lower()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        if suffix in (".docx", ".xlsx", ".docm", ".xlsm"):
+            raise UnreadableFileError(
+                name, f"is a damaged or truncated {suffix[1:].upper()} (bad ZIP archive: {exc})"
+            ) from None
+        return None
+    names = {m.filename for m in members}
+    expanded = sum(m.file_size for m in members)
+    if "word/document.xml" in names:
+        kind = "docx"
+    elif "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "mimetype" in names and "content.xml" in names:
+        raise UnreadableFileError(
+            name,
+            "is an OpenDocument file (ODT/ODS), which is not read: save it as .docx/.xlsx "
+            "or PDF",
+        )
+    elif suffix in (".docx", ".docm", ".xlsx", ".xlsm"):
+        expected = "word/document.xml" if suffix.startswith(".doc") else "xl/workbook.xml"
+        raise UnreadableFileError(
+            name,
+            f"is named {suffix} but is not a {'Word' if expected.startswith('word') else 'Excel'}"
+            f" file: a ZIP archive without {expected} (a renamed ZIP?)",
+        )
+    else:
+        return None
+    if expanded > MAX_UNZIPPED_BYTES:
+        raise UnreadableFileError(
+            name,
+            f"would expand to {expanded:,} bytes, over the {MAX_UNZIPPED_BYTES:,}-byte "
+            "limit for a Word or Excel file",
+        )
+    return kind
+
+
+def read_office_or_pdf(
+    data: bytes, name: str, limits: ReadLimits | None = None
+) -> ExtractedText | None:
+    """The text of a PDF, DOCX or XLSX file, or None if ``data`` is none of these.
+
+    ``name`` (the ``source_id``) names the file in errors and, for legacy Office files,
+    tells Word from Excel. Raises :class:`UnreadableFileError` with the reason when the
+    file is one of these formats (or a legacy/encrypted/OpenDocument one) and cannot be
+    read.
+    """
+    limits = limits or ReadLimits()
+    if data.startswith(b"%PDF-") or (
+        data[:1024].find(b"%PDF-") > 0 and b"%%EOF" in data[-8192:]
+    ):  # a PDF may have a few bytes of junk before its header
+        from .pdf import read_pdf
+
+        return read_pdf(data, name, limits)
+    if data.startswith(_OLE2):
+        raise _legacy_office(data, name)
+    if data.startswith(_ZIP):
+        kind = _zip_format(data, name)
+        if kind == "docx":
+            from .docx_reader import read_docx
+
+            return read_docx(data, name, limits)
+        if kind == "xlsx":
+            from .xlsx_reader import read_xlsx
+
+            return read_xlsx(data, name, limits)
+    return None
