@@ -58,9 +58,10 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:trang|page)\s*)?(?P<n>\d{1,4})(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
 )
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# PDFium marks a hyphen it found at a line end with U+0002; other C0 controls are noise
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+# PDFium joins a line ending with a hyphen to the next and marks the place with U+FFFE
+# (older versions: U+0002): the page has a hyphen and a line break there, so do we.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\ufffe|\x02")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\uffff]")
 
 
 @dataclass
@@ -108,7 +109,7 @@ def _page_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
     pieces = _LINE_BREAK.split(text)
     separators = [m.group(0) for m in _LINE_BREAK.finditer(text)] + [""]
     for piece, separator in zip(pieces, separators, strict=True):
-        clean = _CONTROLS.sub(lambda m: "-" if m.group(0) == "\x02" else "", piece)
+        clean = _CONTROLS.sub("", piece) + ("-" if separator in ("\ufffe", "\x02") else "")
         stripped = piece.strip()
         if stripped:
             first = position + _utf16_len(piece[: len(piece) - len(piece.lstrip())])
