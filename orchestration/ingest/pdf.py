@@ -10,8 +10,9 @@ Text conventions (the interface with :mod:`orchestration.extraction`):
   1\\n\\f\\nfirst line of page 2…"``. The page of a character is therefore 1 + the number
   of ``\\f`` before it; a page without text is an empty page (``"\\n\\f\\n\\f\\n"``). A
   sentence that runs over the page break reads ``"… so với\\n\\f\\ncùng kỳ …"``.
-* **Running headers and footers** — lines at the top or bottom of the pages whose text
-  (digits aside) repeats on at least half of the pages (two pages at least) — and
+* **Running headers and footers** — short lines among the three at the top or bottom of
+  the pages whose text (digits aside) repeats at the same height on at least half of the
+  pages (two pages at least) — and
   **page numbers** ("12", "- 12 -", "Trang 12", "12/40" as the first or last line of a
   page) are removed. Footnotes stay where the PDF has them: lines at the foot of their
   page, the marker glued to the word or number it annotates (``"6,79%1"``), as the
@@ -50,8 +51,10 @@ __all__ = ["PAGE_BREAK", "read_pdf"]
 
 #: The line between two pages of a PDF's text.
 PAGE_BREAK = "\f"
-#: How many lines at the top and at the bottom of a page may be running headers/footers.
+#: How many lines at the top and at the bottom of a page may be running headers/footers,
+#: and how long such a line may be.
 _EDGE_LINES = 3
+_RUNNING_LINE_CHARS = 120
 #: Fewer non-blank characters than this per page, with images, is a scanned document.
 _SCANNED_CHARS_PER_PAGE = 20
 _PAGE_NUMBER = re.compile(
@@ -124,7 +127,26 @@ def _page_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
                 left = bottom = right = top = 0.0
             lines.append(_Line(clean.strip(), left, bottom, right, top))
         position += _utf16_len(piece) + _utf16_len(separator)
-    return lines
+    return _join_same_baseline(lines)
+
+
+def _join_same_baseline(lines: list[_Line]) -> list[_Line]:
+    """Join a line to the previous one when it goes on to its right at the same height:
+    PDFium breaks the line after a raised footnote marker ("7,35%¹, cao hơn")."""
+    out: list[_Line] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            overlap = min(prev.top, line.top) - max(prev.bottom, line.bottom)
+            smaller = min(prev.top - prev.bottom, line.top - line.bottom)
+            if smaller > 0 and overlap >= 0.5 * smaller and line.left >= prev.right - 1:
+                gap = line.left - prev.right
+                space = " " if gap > 0.3 * (prev.top - prev.bottom) else ""  # a word space
+                out[-1] = _Line(prev.text + space + line.text, prev.left,
+                                min(prev.bottom, line.bottom), line.right, max(prev.top, line.top))
+                continue
+        out.append(line)
+    return out
 
 
 def _has_object(page: pdfium.PdfPage, kind: int) -> bool:
@@ -251,7 +273,8 @@ def _running_lines(pages: list[list[_Line]]) -> list[set[int]]:
             top, bottom = _edges(lines)
             for edge in (top, bottom):
                 for k in edge:  # outermost first: stop at the first line that is content
-                    if counts[lines[k].signature] >= needed:
+                    if (counts[lines[k].signature] >= needed
+                            and len(lines[k].text) <= _RUNNING_LINE_CHARS):
                         dropped[p].add(k)
                     else:
                         break
