@@ -232,7 +232,13 @@ def test_excel_numbers_read_as_a_vietnamese_reader_sees_them(value, fmt, shown) 
 # ------------------------------------------------------------------------------ PDF
 
 
-def test_pdf_sentence_across_the_page_break_with_headers_and_page_numbers(tmp_path) -> None:
+#: The two-page report as plain text: the sentence that the PDF breaks across its pages.
+PAGE_BREAK_TXT = "\n".join([FILLER] * 3 + [f"{BROKEN_START} {BROKEN_END}", FILLER])
+
+
+def page_break_pdf() -> bytes:
+    """PAGE_BREAK_TXT on two pages with a running header and page numbers, the page
+    breaking inside the sentence on budget revenue."""
     pdf = new_pdf(HEADER)
     pdf.add_page()
     for _ in range(3):
@@ -241,7 +247,11 @@ def test_pdf_sentence_across_the_page_break_with_headers_and_page_numbers(tmp_pa
     pdf.add_page()  # the sentence goes on at the top of page 2
     pdf.multi_cell(0, 6, BROKEN_END, new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 6, FILLER, new_x="LMARGIN", new_y="NEXT")
-    text = read(tmp_path, "bao-cao.pdf", bytes(pdf.output()))
+    return bytes(pdf.output())
+
+
+def test_pdf_sentence_across_the_page_break_with_headers_and_page_numbers(tmp_path) -> None:
+    text = read(tmp_path, "bao-cao.pdf", page_break_pdf())
 
     assert f"{BROKEN_START}\n\f\n{BROKEN_END}" in text  # the page break is a line of its own
     assert text.count("\f") == 1

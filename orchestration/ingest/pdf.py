@@ -19,8 +19,10 @@ Text conventions (the interface with :mod:`orchestration.extraction`):
   layout rules expect.
 * **Tables** with ruled cells (found by pdfplumber on the pages that draw lines) replace
   the text lines they cover, flattened as :mod:`.tables` says (``" | "`` between cells,
-  merged cells repeated, a blank line before and after). Tables drawn without lines are
-  read as ordinary text lines.
+  merged cells repeated, a blank line before and after — also at the top or bottom of a
+  page: ``"…| 110,3\n\n\f\n\nChỉ tiêu | …"``). A table that runs over a page break
+  is two tables, the second headed by whatever the page shows (Word repeats the header
+  row when asked to). Tables drawn without lines are read as ordinary text lines.
 
 Why two libraries: PDFium (pypdfium2) reads a page's text about two orders of magnitude
 faster than pdfminer (pdfplumber) and keeps the producer's reading order; pdfplumber
@@ -310,10 +312,6 @@ def _page_text_lines(page: _Page, dropped: set[int]) -> list[str]:
     for t, (_, table) in enumerate(page.tables):  # a table none of whose text PDFium saw
         if t not in placed:
             out.extend(table.lines())
-    if out and out[0] == "":
-        out.pop(0)
-    if out and out[-1] == "":
-        out.pop()
     return out
 
 

@@ -12,7 +12,7 @@ The one text convention every reader follows (the extractor reads tables from it
 * an empty cell is an empty string between two separators (``"a |  | b"``);
 * a cell's text is kept as written (numbers are not reformatted) except that its
   whitespace runs, line breaks included, become one space and a ``|`` inside it becomes
-  ``/`` (it would otherwise read as a cell boundary);
+  ``/`` (it would otherwise read as a cell boundary; title and note lines keep theirs);
 * rows at the top or bottom of a table that hold a single piece of text (a title, a
   unit line such as "Đơn vị: tỷ đồng", a source or a note) are not table rows: they
   become lines of their own above or below the table (a "table" of such rows only, a
@@ -67,8 +67,13 @@ class TableText:
 
 
 def clean_cell_text(value: str) -> str:
-    """A cell's text on one line: whitespace runs become one space, ``|`` becomes ``/``."""
-    return _WHITESPACE.sub(" ", value.replace("|", "/")).strip()
+    """A cell's text on one line: whitespace runs become one space."""
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def _row_line(row: list[GridCell]) -> str:
+    """A table row as a line: ``|`` inside a cell becomes ``/``."""
+    return CELL_SEPARATOR.join(c.text.replace("|", "/") for c in row)
 
 
 def _same_columns(grid: list[list[GridCell]], a: int, b: int) -> bool:
@@ -126,6 +131,6 @@ def flatten_grid(grid: Sequence[Sequence[GridCell]]) -> TableText:
         rows.pop()
     return TableText(
         captions=tuple(captions),
-        rows=tuple(CELL_SEPARATOR.join(c.text for c in r) for r in rows),
+        rows=tuple(_row_line(r) for r in rows),
         notes=tuple(notes),
     )
