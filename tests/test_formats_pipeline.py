@@ -28,6 +28,8 @@ from tests.conftest import PipelineEnv, metadata_of, pipeline_env_context, step_
 from tests.fixtures.render_documents import new_pdf, render_docx, render_pdf, render_xlsx
 from tests.test_formats import BAD_FILES, annex_pdf
 
+pytestmark = pytest.mark.slow
+
 DEV_DOC = Path(__file__).parent / "fixtures" / "dev_docs" / "d04_quang-ninh-9-thang-2022.txt"
 FOLDER = "quang-ninh"
 STEM = f"{FOLDER}/{DEV_DOC.stem}"
