@@ -331,6 +331,23 @@ def test_docx_paragraphs_headings_and_tables_in_document_order(tmp_path) -> None
     assert doc.title == ANNEX_TITLE
 
 
+def test_docx_text_inside_a_content_control_is_read_in_place(tmp_path) -> None:
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    document.add_paragraph("Báo cáo nhanh.")
+    inner = document.add_paragraph("Thu ngân sách năm 2025 đạt 2.100 tỷ đồng.")
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    inner._p.addprevious(control)
+    control.append(content)
+    content.append(inner._p)
+    document.add_paragraph("Hết.")
+    out = io.BytesIO()
+    document.save(out)
+    text = read(tmp_path, "kiem-soat.docx", out.getvalue())
+    assert text == "Báo cáo nhanh.\nThu ngân sách năm 2025 đạt 2.100 tỷ đồng.\nHết."
+
+
 @pytest.mark.parametrize("numbers", [True, False], ids=["numbers", "text-cells"])
 def test_xlsx_sheet_with_merged_headers_reads_as_the_annex(tmp_path, numbers) -> None:
     path = tmp_path / "phu-luc.xlsx"

@@ -43,6 +43,24 @@ def _table_lines(table) -> list[str]:  # noqa: ANN001 (python-docx Table)
     return flatten_grid(grid).lines()
 
 
+def _blocks(container, parent):  # noqa: ANN001, ANN202 (lxml element, python-docx parent)
+    """Paragraphs and tables of a body in document order, including those inside content
+    controls (``w:sdt``), which python-docx's ``iter_inner_content`` passes over."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
 def read_docx(data: bytes, name: str, limits: ReadLimits | None = None) -> ExtractedText:
     """The text of a Word document (see the module docstring).
 
@@ -65,7 +83,7 @@ def read_docx(data: bytes, name: str, limits: ReadLimits | None = None) -> Extra
             name, f"is a damaged Word document ({type(exc).__name__}: {exc})"
         ) from None
     lines: list[str] = []
-    for k, block in enumerate(document.iter_inner_content()):
+    for k, block in enumerate(_blocks(document.element.body, document._body)):
         if k % _CHECK_EVERY == 0:
             deadline.check(f"block {k + 1} of the document body")
         if isinstance(block, Table):
