@@ -90,10 +90,11 @@ class ExtractedText:
 
 def finish_text(name: str, lines: list[str], media_type: str, what: str) -> ExtractedText:
     """Join the reader's lines into document text: NFC, ``\\n``, no runs of blank lines,
-    no blank lines at either end. Refuses a document without any text."""
+    no blank lines at either end, a form feed only as a page-break line of its own.
+    Refuses a document without any text."""
     out: list[str] = []
     for line in lines:
-        line = line if line == "\f" else line.rstrip()
+        line = line if line == "\f" else line.replace("\f", " ").rstrip()  # \f: pages only
         if not line.strip() and line != "\f":
             if out and out[-1] == "":
                 continue

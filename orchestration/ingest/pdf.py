@@ -66,7 +66,7 @@ _PAGE_NUMBER = re.compile(
 # PDFium joins a line ending with a hyphen to the next and marks the place with U+FFFE
 # (older versions: U+0002): the page has a hyphen and a line break there, so do we.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\ufffe|\x02")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\uffff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\uffff]")  # \f only between pages
 
 
 @dataclass
