@@ -389,6 +389,46 @@ def test_xlsx_workbook_with_several_sheets_names_them_and_skips_hidden_ones(tmp_
     )
 
 
+# ------------------------------------------------------------------ legacy TCVN3 fonts
+
+
+def in_tcvn3_font(text: str) -> str:
+    """``text`` as a document typed in a .VnTime font shows it: its TCVN3 bytes read as
+    Windows-1252 letters ("Tổng" → "Tæng")."""
+    from orchestration.ingest.decode import _TABLES
+
+    byte_of = {char: code for code, char in enumerate(_TABLES["tcvn3"])}
+    return bytes(byte_of[c] for c in text).decode("cp1252")
+
+
+def test_word_file_typed_in_a_tcvn3_font_reads_as_vietnamese(tmp_path) -> None:
+    sentence = ("Thu ngân sách nhà nước trên địa bàn năm 2024 ước đạt 3.200 tỷ đồng, tăng "
+                "8,1% so với cùng kỳ.")
+    assert in_tcvn3_font(sentence).startswith("Thu ng©n s¸ch nhµ n­íc")
+    document = docx.Document()
+    document.add_paragraph(in_tcvn3_font(sentence))
+    document.add_paragraph("Ghi chú bằng phông Unicode giữ nguyên.")
+    out = io.BytesIO()
+    document.save(out)
+    path = tmp_path / "vntime.docx"
+    path.write_bytes(out.getvalue())
+    doc = read_document(path, "vntime.docx")
+    assert doc.text == sentence + "\nGhi chú bằng phông Unicode giữ nguyên."
+    assert doc.encoding == "tcvn3"
+
+
+def test_pdf_typed_in_a_tcvn3_font_reads_as_vietnamese(tmp_path) -> None:
+    # (no "ư": its TCVN3 byte is the soft hyphen's, which fpdf2 does not draw)
+    sentence = "Tổng sản phẩm trên địa bàn tỉnh năm 2024 tăng 7,5% so với cùng kỳ."
+    text = read(tmp_path, "vntime.pdf", text_pdf([in_tcvn3_font(sentence)]))
+    assert text == sentence
+
+
+def test_text_that_is_not_vietnamese_is_never_converted(tmp_path) -> None:
+    french = "Le café du marché a été rénové; la société prévoit une hausse de 5 %."
+    assert read(tmp_path, "francais.pdf", text_pdf([french])) == french
+
+
 # ------------------------------------------------------------------------ bad files
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import io
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..settings import DEFAULT_MAX_PDF_PAGES, DEFAULT_READ_TIMEOUT_S
-from .decode import UnreadableFileError, normalize_text
+from .decode import UnreadableFileError, _repair_tcvn3_capitals, decode_legacy, normalize_text
+from .vietnamese import vietnamese_share
 
 __all__ = [
     "DEFAULT_MAX_PDF_PAGES",
@@ -42,7 +44,8 @@ PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: ``encoding`` recorded for text taken from a PDF, DOCX or XLSX: the characters come
-#: from the format itself (font maps, XML), no byte encoding was detected.
+#: from the format itself (font maps, XML), no byte encoding was detected. Text typed in
+#: a legacy TCVN3 font and converted (:func:`repair_legacy_font`) records ``tcvn3``.
 EXTRACTED_ENCODING = "binary"
 
 #: A DOCX/XLSX whose parts would expand to more than this is refused unread (a ZIP
@@ -88,6 +91,53 @@ class ExtractedText:
     encoding: str = EXTRACTED_ENCODING
 
 
+#: A document is in a legacy TCVN3 font (.VnTime, .VnArial, ...) when fewer than this share
+#: of its non-ASCII words are Vietnamese as extracted ...
+_LEGACY_FONT_MAX_SHARE = 0.5
+#: ... and at least this share once its characters are read back as TCVN3 bytes.
+_LEGACY_FONT_MIN_SHARE = 0.85
+_LEGACY_FONT_MIN_WORDS = 5
+
+
+def _font_bytes(line: str) -> bytes | None:
+    """The bytes a legacy 8-bit font showed as ``line`` (Windows-1252, else Latin-1, per
+    character); None if some character is outside both (the line is real Unicode)."""
+    out = bytearray()
+    for ch in line:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))
+    return bytes(out)
+
+
+def repair_legacy_font(text: str) -> str | None:
+    """``text`` re-read as TCVN3 if it is Vietnamese typed in a legacy TCVN3 font
+    ("Tæng s¶n phÈm" → "Tổng sản phẩm"), else None.
+
+    Word files and PDFs made with the .Vn* fonts carry the TCVN3 bytes as Latin letters.
+    Only lines made wholly of such letters are converted (lines in a Unicode font stay),
+    and only when the document is clearly not Vietnamese as it is and clearly Vietnamese
+    once converted.
+    """
+    before = vietnamese_share(text)
+    if before.words < _LEGACY_FONT_MIN_WORDS or before.share >= _LEGACY_FONT_MAX_SHARE:
+        return None
+    lines = text.split("\n")
+    converted: list[str] = []
+    for line in lines:
+        raw = _font_bytes(line) if not line.isascii() else None
+        decoded = decode_legacy(raw, "tcvn3") if raw is not None else None
+        converted.append(decoded if decoded is not None else line)
+    repaired = unicodedata.normalize("NFC", _repair_tcvn3_capitals("\n".join(converted)))
+    after = vietnamese_share(repaired)
+    if after.words < _LEGACY_FONT_MIN_WORDS or after.share < _LEGACY_FONT_MIN_SHARE:
+        return None
+    return repaired
+
+
 def finish_text(name: str, lines: list[str], media_type: str, what: str) -> ExtractedText:
     """Join the reader's lines into document text: NFC, ``\\n``, no runs of blank lines,
     no blank lines at either end, a form feed only as a page-break line of its own.
@@ -103,6 +153,9 @@ def finish_text(name: str, lines: list[str], media_type: str, what: str) -> Extr
     text = normalize_text("\n".join(out).strip("\n "))
     if not text.replace("\f", "").strip():
         raise UnreadableFileError(name, f"is {what} without any text")
+    repaired = repair_legacy_font(text)
+    if repaired is not None:
+        return ExtractedText(repaired, media_type, encoding="tcvn3")
     return ExtractedText(text, media_type)
 
 
