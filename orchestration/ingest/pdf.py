@@ -29,6 +29,10 @@ faster than pdfminer (pdfplumber) and keeps the producer's reading order; pdfplu
 finds ruled tables and their merged cells, which PDFium does not. ``make bench`` prints
 both speeds. pdfplumber parses only pages that draw vector paths.
 
+Limits: table areas are matched to text lines in unrotated page space (a page turned with
+``/Rotate`` keeps its text, but its ruled tables may be read as text lines); the time
+limit is checked between pages, so one pathological page is not interrupted.
+
 Refused, with the reason: a truncated file (no ``%%EOF`` at the end), a damaged one, a
 password-protected one, one over the page limit (PROVSTATS_MAX_PDF_PAGES), one taking
 longer than the read time limit (PROVSTATS_READ_TIMEOUT_S, checked between pages), and a
