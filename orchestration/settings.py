@@ -11,6 +11,9 @@ Environment variables override the defaults:
   warehouse before failing (default 900)
 * ``PROVSTATS_MAX_FILE_BYTES``  raw files larger than this are quarantined unread
   (default 26214400, 25 MiB)
+* ``PROVSTATS_MAX_PDF_PAGES``  PDFs with more pages are quarantined unread (default 300)
+* ``PROVSTATS_READ_TIMEOUT_S``  seconds reading one PDF/Word/Excel document may take
+  before it is quarantined (default 120; checked between pages, rows and tables)
 * ``PROVSTATS_DEFAULT_GEO``  ISO 3166-2 code of the place a document is about when
   neither its text nor its folder names one (default ``VN-09``, Lạng Sơn)
 
@@ -90,6 +93,21 @@ def max_file_bytes() -> int:
     """Largest raw file that is read (``PROVSTATS_MAX_FILE_BYTES``); larger ones are
     quarantined without being read into memory."""
     return int(_env_number("PROVSTATS_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, "bytes"))
+
+
+DEFAULT_MAX_PDF_PAGES = 300
+DEFAULT_READ_TIMEOUT_S = 120.0
+
+
+def max_pdf_pages() -> int:
+    """Most pages a PDF may have to be read (``PROVSTATS_MAX_PDF_PAGES``)."""
+    return int(_env_number("PROVSTATS_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES, "pages"))
+
+
+def read_timeout_s() -> float:
+    """Seconds reading one PDF, Word or Excel document may take
+    (``PROVSTATS_READ_TIMEOUT_S``)."""
+    return _env_number("PROVSTATS_READ_TIMEOUT_S", DEFAULT_READ_TIMEOUT_S, "seconds")
 
 
 DEFAULT_GEO = "VN-09"

@@ -9,14 +9,23 @@ refresh (job ``full_rebuild``) and a refresh on unchanged input (job
 ``refresh_warehouse``) into a temporary warehouse, with the time of each step, and the
 peak resident memory of this process and of its children (dbt).
 The project's own warehouse and Dagster instance are not touched.
+
+Documents section (``--documents-only`` runs only it, ``--skip-documents`` skips it):
+PDF, Word and Excel reading on generated 200-page documents, each read in a fresh
+process pinned to one core: pages per second for PDF text (the reader, PDFium, against
+pdfplumber's own text extraction, the alternative measured to choose), for pages with a
+ruled table (pdfplumber finds the tables), the peak memory of reading the 200-page PDF,
+and a 200-table Word file and a 200-sheet workbook.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -113,13 +122,141 @@ def bench_refresh(label: str, job_name: str, defs) -> None:
         print(f"  {step:<40} {steps[step]:8.2f}s")
 
 
+# ------------------------------------------------------------------ documents section
+
+_DOC_PAGES = 200
+_PARAGRAPH = (
+    "Tổng sản phẩm trên địa bàn tỉnh (GRDP) quý {n} ước tăng 7,{n}% so với cùng kỳ năm "
+    "trước; trong đó khu vực nông, lâm nghiệp và thủy sản tăng 3,2%, khu vực công nghiệp - "
+    "xây dựng tăng 10,4%, khu vực dịch vụ tăng 6,9%. Thu ngân sách nhà nước trên địa bàn "
+    "ước đạt 1.{n}25 tỷ đồng, bằng 82,5% dự toán năm. "
+)
+_TABLE = [
+    ("STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Ước thực hiện", "So sánh (%)"),
+    *[(str(k), f"Chỉ tiêu số {k} của biểu", "Tỷ đồng", f"{k}.250,5", f"{k}.310,2", "104,8")
+      for k in range(1, 13)],
+]
+
+
+def _make_documents(folder: Path) -> dict[str, Path]:
+    """A 200-page text PDF, a 200-page PDF with a ruled table per page, a Word file with
+    200 tables and a 200-sheet workbook (the renderer of the tests)."""
+    import docx
+    import openpyxl
+
+    from tests.fixtures.render_documents import add_pdf_table, new_pdf
+
+    text_pdf = new_pdf(header="UBND TỈNH - BÁO CÁO KINH TẾ - XÃ HỘI")
+    table_pdf = new_pdf(header="UBND TỈNH - PHỤ LỤC SỐ LIỆU")
+    word = docx.Document()
+    workbook = openpyxl.Workbook(write_only=True)
+    for page in range(1, _DOC_PAGES + 1):
+        text_pdf.add_page()
+        for k in range(4):
+            text_pdf.multi_cell(0, 6, _PARAGRAPH.format(n=(page + k) % 10) * 2,
+                                new_x="LMARGIN", new_y="NEXT")
+        table_pdf.add_page()
+        table_pdf.multi_cell(0, 6, f"Biểu {page}. Đơn vị: tỷ đồng", new_x="LMARGIN",
+                             new_y="NEXT")
+        add_pdf_table(table_pdf, _TABLE)
+        word.add_paragraph(_PARAGRAPH.format(n=page % 10))
+        table = word.add_table(rows=len(_TABLE), cols=len(_TABLE[0]))
+        for r, row in enumerate(_TABLE):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+        sheet = workbook.create_sheet(f"Biểu {page}")
+        for row in _TABLE:
+            sheet.append(row)
+    paths = {name: folder / name for name in
+             ("text.pdf", "tables.pdf", "tables.docx", "sheets.xlsx")}
+    text_pdf.output(str(paths["text.pdf"]))
+    table_pdf.output(str(paths["tables.pdf"]))
+    word.save(str(paths["tables.docx"]))
+    workbook.save(str(paths["sheets.xlsx"]))
+    return paths
+
+
+def _document_worker(kind: str, path: str) -> None:
+    """Child process: read one document on one core; print seconds and memory (JSON)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import pdfplumber  # noqa: F401 (imported before the baseline, as the readers are)
+
+    from orchestration.ingest.formats import ReadLimits, read_office_or_pdf
+
+    def rss_kb(field: str) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+        return 0
+
+    baseline = rss_kb("VmRSS:")
+    data = Path(path).read_bytes()
+    t0 = time.perf_counter()
+    if kind == "pdfplumber-text":
+        with pdfplumber.open(path) as document:
+            for page in document.pages:
+                page.extract_text()
+                page.close()
+        chars = 0
+    else:
+        text = read_office_or_pdf(data, Path(path).name, ReadLimits(max_pdf_pages=10_000,
+                                                                    timeout_s=3600)).text
+        chars = len(text)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "chars": chars, "baseline_kb": baseline,
+                      "peak_kb": rss_kb("VmHWM:")}))
+
+
+def _run_worker(kind: str, path: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--document-worker", kind, str(path)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_documents() -> None:
+    """Pages per second of the PDF readers on one core and the peak memory of reading a
+    200-page PDF; Word and Excel files of 200 tables."""
+    with tempfile.TemporaryDirectory(prefix="provstats-docs-") as tmp:
+        t0 = time.perf_counter()
+        paths = _make_documents(Path(tmp))
+        print(f"documents      generated {_DOC_PAGES}-page PDFs, DOCX and XLSX in "
+              f"{time.perf_counter() - t0:.1f}s (one core per reading process)")
+        runs = [
+            ("PDF text (reader: PDFium)", "reader", "text.pdf"),
+            ("PDF text (pdfplumber, for comparison)", "pdfplumber-text", "text.pdf"),
+            ("PDF tables (reader: PDFium + pdfplumber)", "reader", "tables.pdf"),
+            ("DOCX, 200 tables", "reader", "tables.docx"),
+            ("XLSX, 200 sheets", "reader", "sheets.xlsx"),
+        ]
+        for label, kind, name in runs:
+            result = _run_worker(kind, paths[name])
+            rate = _DOC_PAGES / result["seconds"]
+            unit = "pages/s" if name.endswith(".pdf") else "tables/s"
+            print(f"  {label:<42} {result['seconds']:7.2f}s {rate:8.1f} {unit}  peak RSS "
+                  f"{_mb(result['peak_kb'])} (+{_mb(result['peak_kb'] - result['baseline_kb'])}"
+                  f" over the imported reader)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-dir", type=Path, default=None,
                         help="raw folder (default: RAW_DIR or <project>/raw)")
     parser.add_argument("--repeat", type=int, default=3, help="repeats of scan and extraction")
     parser.add_argument("--keep", action="store_true", help="keep the temporary warehouse")
+    parser.add_argument("--documents-only", action="store_true",
+                        help="only the PDF/Word/Excel reading section")
+    parser.add_argument("--skip-documents", action="store_true",
+                        help="leave out the PDF/Word/Excel reading section")
+    parser.add_argument("--document-worker", nargs=2, metavar=("KIND", "PATH"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.document_worker:
+        _document_worker(*args.document_worker)
+        return 0
+    if args.documents_only:
+        bench_documents()
+        return 0
 
     raw_dir = (args.raw_dir or settings.raw_dir()).resolve()
     os.environ["RAW_DIR"] = str(raw_dir)
@@ -127,6 +264,8 @@ def main() -> int:
     scan = bench_scan(raw_dir, args.repeat)
     bench_extraction(scan, args.repeat)
     bench_nested_html()
+    if not args.skip_documents:
+        bench_documents()
 
     work = Path(tempfile.mkdtemp(prefix="provstats-bench-"))
     os.environ["WAREHOUSE_PATH"] = str(work / "provstats.duckdb")

@@ -15,6 +15,10 @@ NUMBERS: list[tuple[str, Callable[[], float], float, str]] = [
      "seconds"),
     ("PROVSTATS_MAX_FILE_BYTES", settings.max_file_bytes, settings.DEFAULT_MAX_FILE_BYTES,
      "bytes"),
+    ("PROVSTATS_MAX_PDF_PAGES", settings.max_pdf_pages, settings.DEFAULT_MAX_PDF_PAGES,
+     "pages"),
+    ("PROVSTATS_READ_TIMEOUT_S", settings.read_timeout_s, settings.DEFAULT_READ_TIMEOUT_S,
+     "seconds"),
 ]
 
 

@@ -22,6 +22,7 @@ from orchestration import extraction, settings
 from orchestration.defs.formatting import markdown_table
 from orchestration.defs.resources import WarehouseResource, fetch_dicts, table_exists
 from orchestration.ingest import RawScan, scan_raw_folder
+from orchestration.ingest.formats import ReadLimits
 from orchestration.warehouse.landing import ensure_landing_schema, replace_rows
 
 INGEST_GROUP = "ingest"
@@ -105,10 +106,11 @@ def raw_documents(
     try:
         settings.check_warehouse_outside_raw_dir()
         max_bytes = settings.max_file_bytes()
+        limits = ReadLimits(settings.max_pdf_pages(), settings.read_timeout_s())
     except ValueError as error:
         raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
     started = time.perf_counter()
-    scan = scan_raw_folder(raw_dir, max_bytes=max_bytes)
+    scan = scan_raw_folder(raw_dir, max_bytes=max_bytes, limits=limits)
     scan_seconds = time.perf_counter() - started
     for bad in scan.quarantined:
         context.log.warning(f"quarantined {bad.source_id}: {bad.reason}")

@@ -7,8 +7,10 @@ Plain Python (no Dagster). The Dagster asset calls :func:`scan_raw_folder` and w
 
 Modules: :mod:`.decode` (bytes → text + encoding, or a refusal), :mod:`.vietnamese`
 (the Vietnamese-syllable yardstick for legacy encodings), :mod:`.html_article` (article
-text from saved news pages), :mod:`.metadata` (title, publication date, source kind),
-:mod:`.reader` (files and folders).
+text from saved news pages), :mod:`.formats` (which files are PDF, Word or Excel, and the
+limits on reading them) with :mod:`.pdf`, :mod:`.docx_reader`, :mod:`.xlsx_reader` and
+:mod:`.tables` (tables as ``" | "`` rows), :mod:`.metadata` (title, publication date,
+source kind), :mod:`.reader` (files and folders).
 """
 
 from .decode import UnreadableFileError

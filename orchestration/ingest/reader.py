@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from ..settings import DEFAULT_MAX_FILE_BYTES
 from .decode import UnreadableFileError, decode_bytes
+from .formats import ReadLimits, read_office_or_pdf
 from .html_article import declared_charset, extract_article, looks_like_html
 from .metadata import classify_source_kind, find_published_date, find_title
 
@@ -189,8 +190,12 @@ def _read_bytes(path: Path, name: str, max_bytes: int, raw_dir: Path | None = No
 
 
 def read_document(
-    path: Path, source_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    path: Path,
+    source_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     raw_dir: Path | None = None,
+    limits: ReadLimits | None = None,
 ) -> SourceDocument:
     """Read one raw file into a :class:`SourceDocument`.
 
@@ -200,25 +205,37 @@ def read_document(
     :class:`UnreadableFileError` (naming the file and the reason, and carrying the
     content hash and size when known) if the file cannot be read as a document.
     ``duplicate_of`` is always None here: :func:`scan_raw_folder` sets it.
+
+    PDF, Word (.docx) and Excel (.xlsx) files, told by their signature, are read from
+    the bytes already read by :mod:`.formats` within ``limits`` (pages, time); everything
+    else is decoded as text.
     """
     source_id = _nfc(source_id)
     file_name = PurePosixPath(source_id).name
     data = _read_bytes(Path(path), source_id, max_bytes, raw_dir)
     content_sha256 = _sha256(data)
     try:
-        head = data[:4096].decode("latin-1")
-        declared = declared_charset(data) if looks_like_html(head, file_name) else None
-        decoded = decode_bytes(data, source_id, declared=declared)
-        if looks_like_html(decoded.text, file_name):
-            article = extract_article(decoded.text)
-            if not article.text.strip():
-                raise UnreadableFileError(source_id, "is an HTML page with no article text")
-            media_type, text, title = "text/html", article.text, article.title
-            date, evidence = article.published_date, article.published_date_evidence
-        else:
-            media_type, text, title = "text/plain", decoded.text, find_title(decoded.text)
+        extracted = read_office_or_pdf(data, source_id, limits)
+        if extracted is not None:  # PDF, DOCX, XLSX
+            media_type, text, encoding = extracted.media_type, extracted.text, extracted.encoding
+            title = find_title(text)
             found = find_published_date(text)
             date, evidence = (found.date, found.evidence) if found else (None, None)
+        else:
+            head = data[:4096].decode("latin-1")
+            declared = declared_charset(data) if looks_like_html(head, file_name) else None
+            decoded = decode_bytes(data, source_id, declared=declared)
+            encoding = decoded.encoding
+            if looks_like_html(decoded.text, file_name):
+                article = extract_article(decoded.text)
+                if not article.text.strip():
+                    raise UnreadableFileError(source_id, "is an HTML page with no article text")
+                media_type, text, title = "text/html", article.text, article.title
+                date, evidence = article.published_date, article.published_date_evidence
+            else:
+                media_type, text, title = "text/plain", decoded.text, find_title(decoded.text)
+                found = find_published_date(text)
+                date, evidence = (found.date, found.evidence) if found else (None, None)
     except UnreadableFileError as exc:
         raise UnreadableFileError(
             source_id, exc.reason, content_sha256=content_sha256, byte_size=len(data)
@@ -229,7 +246,7 @@ def read_document(
         content_sha256=content_sha256,
         text_sha256=_sha256(text.encode("utf-8")),
         byte_size=len(data),
-        encoding=decoded.encoding,
+        encoding=encoding,
         media_type=media_type,
         text=text,
         char_count=len(text),
@@ -334,7 +351,9 @@ def _listing(raw_dir: Path) -> list[_Entry]:
     return sorted(_walk(Path(os.path.realpath(raw_dir))), key=lambda e: e.source_id)
 
 
-def scan_raw_folder(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawScan:
+def scan_raw_folder(
+    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None
+) -> RawScan:
     """Read every non-hidden file below ``raw_dir`` (recursively).
 
     Files are processed in ``source_id`` order. A file that cannot be read becomes a
@@ -365,7 +384,8 @@ def scan_raw_folder(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
             continue
         seen.add(entry.source_id)
         try:
-            doc = read_document(entry.path, entry.source_id, max_bytes=max_bytes, raw_dir=root)
+            doc = read_document(entry.path, entry.source_id, max_bytes=max_bytes, raw_dir=root,
+                                limits=limits)
         except UnreadableFileError as exc:
             quarantined[entry.source_id] = QuarantinedFile(
                 entry.source_id, file_name, exc.reason, exc.content_sha256, exc.byte_size

@@ -29,8 +29,8 @@ create table if not exists landing.source_documents (
     content_sha256          varchar not null,     -- sha256 of the raw file bytes
     text_sha256             varchar not null,     -- sha256 of the decoded NFC text (UTF-8)
     byte_size               bigint  not null,
-    encoding                varchar not null,     -- e.g. utf-8, utf-8-sig, utf-16, cp1258
-    media_type              varchar not null,     -- text/plain or text/html
+    encoding                varchar not null,     -- e.g. utf-8, cp1258; binary (PDF, DOCX, XLSX)
+    media_type              varchar not null,     -- text/plain, text/html, application/pdf, ...
     text                    varchar not null,     -- decoded, NFC, '\n' line ends; spans index it
     char_count              integer not null,
     title                   varchar,

@@ -32,6 +32,15 @@ final as (
         documents.source_kind,
         documents.encoding,
         documents.media_type,
+        case documents.media_type
+            when 'text/plain' then 'txt'
+            when 'text/html' then 'html'
+            when 'application/pdf' then 'pdf'
+            when 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+                then 'docx'
+            when 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+                then 'xlsx'
+        end                                              as file_format,
         documents.byte_size,
         documents.char_count,
         documents.text_sha256,
