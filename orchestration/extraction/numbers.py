@@ -131,8 +131,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     after = [(p, q) for p, q, pos in qualifier_words() if pos == "after"]
     return {
         "unit": re.compile(
-            rf"\s?(?:(?P<scale>{scale_alt})\s*)?(?P<unit>{unit_alt})(?![\w])"
-            r"|\s?(?P<pct>%)"
+            rf"\s*(?:(?P<scale>{scale_alt})\s*)?(?P<unit>{unit_alt})(?![\w])"
+            r"|\s*(?P<pct>%)"
         ),
         "scale": re.compile(rf"\s*(?P<scale>{scale_alt})(?!\w)"),
         "before": re.compile(rf"(?:^|[\s(])(?P<q>{_alternation([p for p, _ in before])})\s*$"),

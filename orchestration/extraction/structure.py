@@ -246,11 +246,16 @@ def _is_junk(s: str) -> bool:
     return bool(_CAPTION.search(s)) and not re.search(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)", s)
 
 
-def _classify_lines(lines: list[Line]) -> tuple[int, int] | None:
-    """Kind of every line; returns the month of a ``date YYYY-MM`` line, if any."""
+def _classify_lines(lines: list[Line], page_breaks: frozenset[int] = frozenset()) -> (
+        tuple[int, int] | None):
+    """Kind of every line; returns the month of a ``date YYYY-MM`` line, if any. A line
+    holding a form feed (``\f``, a PDF page break) is a ``page`` line."""
     month = None
     for ln in lines:
         s = ln.stripped
+        if ln.start in page_breaks:
+            ln.kind = "page"
+            continue
         if not s:
             ln.kind = "separator" if len(ln.text) >= 10 else "blank"
             continue
@@ -287,8 +292,8 @@ def _mark_footnotes(lines: list[Line], bodies: dict[int, int], pdf_like: bool) -
     body_start = {i: n for n, i in bodies.items()}
     in_footnote: int | None = None
     for ln in lines:
-        if ln.kind in ("junk", "table"):
-            in_footnote = None
+        if ln.kind in ("junk", "table", "page"):
+            in_footnote = None  # a footnote ends at its page's foot
             continue
         if ln.kind in ("blank", "separator"):
             if ln.kind == "separator":
@@ -367,8 +372,11 @@ def _group(lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int
             table_lines.append(ln)
             continue
         flush_table()
-        if ln.kind in ("blank", "separator", "page"):
-            if not pdf_like:
+        if ln.kind == "page":
+            current_fn = None
+            continue  # a page break: the running sentence may go on on the next page
+        if ln.kind in ("blank", "separator"):
+            if not pdf_like and not _next_to_page_break(lines, ln.index):
                 current = None
             if ln.kind != "blank":
                 current_fn = None
@@ -398,6 +406,17 @@ def _group(lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int
         blocks.append(current)
     flush_table()
     return blocks
+
+
+def _next_to_page_break(lines: list[Line], i: int) -> bool:
+    """A blank line that only pads a page break (``\n\n\f\n\n``)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].kind == "blank":
+            j += step
+        if 0 <= j < len(lines) and lines[j].kind == "page":
+            return True
+    return False
 
 
 def _table(lines: list[Line], before: list[Block]) -> Table:
@@ -550,7 +569,7 @@ def parse(text: str) -> Document:
     """Read ``text`` (the stored text) into blocks in reading order."""
     view = reading_view(text)
     lines = _split_lines(view.text)
-    month = _classify_lines(lines)
+    month = _classify_lines(lines, frozenset(view.page_breaks))
     _mark_tables(lines)
     pdf_like = _looks_pdf(lines)
     markers, bodies = _find_markers(lines) if pdf_like or len(lines) > 20 else ({}, {})
