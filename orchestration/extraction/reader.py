@@ -699,6 +699,9 @@ class SentenceReader:
             if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
                 return None
             return m.group(0).strip()
+        if any(t.kind == "status" and t.role == "achieved" and t.text.startswith(("không", "chưa"))
+               for t in toks):
+            return m.group(2)  # "04 chỉ tiêu không đạt": the negation of what is counted
         if toks:
             return None  # a cue, a verb, a place, a connector: the noun phrase ended
         if self.all_periods_in(max(0, pos - 40), pos + 2) and any(
