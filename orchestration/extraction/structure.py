@@ -443,13 +443,18 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
         if any(re.search(r"\d", c.text) and re.fullmatch(r"[\d.,\s%-]+", c.text) for c in cells):
             break
         n_header += 1
-    n_header = max(1, min(n_header, len(rows) - 1))
+    n_header = min(n_header, len(rows) - 1)
     caption = ""
     for b in reversed(before[-2:]):
         if isinstance(b, Paragraph) and b.kind != "junk":
             caption = b.text
             break
-    return Table(rows[:n_header], rows[n_header:], lines, caption)
+    previous = before[-1] if before else None
+    if n_header == 0 and isinstance(previous, Table) and previous.header and len(
+            previous.header[0]) == len(rows[0]):
+        # a table going on after a page break without repeating its header
+        return Table(previous.header, rows, lines, previous.caption)
+    return Table(rows[:max(n_header, 1)], rows[max(n_header, 1):], lines, caption)
 
 
 def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:

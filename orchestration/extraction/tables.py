@@ -156,7 +156,8 @@ def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) 
         caption_unit = m.group(1).strip()
     geo = scope.find("place") or doc_geo
     out: list[CellReading] = []
-    for row, line in zip(table.rows, table.lines[len(table.header):], strict=False):
+    for row, line in zip(table.rows, table.lines[len(table.lines) - len(table.rows):],
+                         strict=True):
         if label_col >= len(row):
             continue
         label = row[label_col].text
