@@ -46,7 +46,7 @@ from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
 from .periods import Period
 from .places import NATIONAL, is_proper_noun
-from .text import fold
+from .text import UPPER, fold
 
 WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
@@ -109,6 +109,7 @@ class SentenceState:
     average: Period | None = None  # period of an annual average the sentence stated
     share: bool = False  # the sentence spoke of a structure ("Cơ cấu GRDP năm 2030: …")
     pending: int | None = None  # index of a clause that named a subject and no number
+    subplace: Tok | None = None  # "Riêng huyện X, …": the sentence speaks of a smaller place
     last_reading: Reading | None = None
 
 
@@ -139,6 +140,7 @@ _PLAN_AFTER = re.compile(
 _COMPARE_AFTER = re.compile(r"\s*(?:so\s+với|so)\b")
 #: a period said as a span of time (a flow), not a point in time (a stock's date)
 _DIGIT = re.compile(r"[0-9]")
+_PROPER_RUN = re.compile(rf"(?:\s+(?:[{UPPER}0-9][\w.-]*|-))+")
 _FLOW_PHRASE = re.compile(r"từ\s+đầu\s+năm|từ\s+ngày|\d+\s+tháng|qu[ýy]|trong\s+tháng")
 _PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
 
@@ -439,9 +441,12 @@ class SentenceReader:
                     self._set_period(Decision(resolved, "sentence", p.text))
         # a clause with no number that names its subject sets it for the clauses after
         if not has_q:
-            if any(t.kind == "measure" and t.role == "share"
-                   for t in self.toks_in(clause.start, clause.end)):
+            clause_toks = self.toks_in(clause.start, clause.end)
+            if any(t.kind == "measure" and t.role == "share" for t in clause_toks):
                 self.state.share = True
+            narrower = self._subplaces(clause_toks)
+            if narrower:
+                self.state.subplace = narrower[-1]
             subject = self._named_subject(clause.start, clause.end)
             if subject is not None:
                 self.state.subject = subject
@@ -451,11 +456,12 @@ class SentenceReader:
 
     def _named_subject(self, a: int, b: int) -> Decision | None:
         toks = self.toks_in(a, b)
+        narrower = self._subplaces(toks)
         for t in toks:  # the head of the clause, not its object
             if t.kind in ("indicator", "topic"):
                 return Decision(Subject(t.values, t.text, growth=self._growth_near(t, b)),
                                 "clause", t.text)
-            if t.kind == "place" and t.role == "subplace":
+            if narrower and t is narrower[0]:
                 return Decision(UNKNOWN, "clause", t.text)
         return None
 
@@ -490,6 +496,12 @@ class SentenceReader:
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
+        place_scope = self._subplaces(self.toks_in(lo, q.start)) or (
+            [self.state.subplace] if self.state.subplace is not None else [])
+        if place_scope and subject is not None and subject.value.known:
+            t = place_scope[-1]
+            subject, how = Decision(UNKNOWN, "clause", t.text), (
+                f"'{t.text}': a place inside the province, not its total")
         narrower = self._narrowed_count(q)
         if narrower and subject is not None and subject.value.known and how not in (
                 "the count's noun", "name around it"):
@@ -726,8 +738,7 @@ class SentenceReader:
                                                 "clause") and (t.kind != "clause" or
                                                                t.role == "anaphor")]
         subsets = [t for t in toks if t.kind == "subset"]
-        subplaces = [t for t in toks if t.kind == "place" and t.role in ("subplace",
-                                                                         "old_territory")]
+        subplaces = self._subplaces(toks)
         if names:
             t = names[-1]
             narrowed = [x for x in subsets if x.start >= t.start - 1] or [
@@ -764,6 +775,29 @@ class SentenceReader:
         if unknown:
             return Decision(UNKNOWN, "clause", unknown), f"'{unknown}' is not catalogued"
         return None
+
+    def _subplaces(self, toks: list[Tok]) -> list[Tok]:
+        """Places inside a province (or an old territory) that a clause speaks of, unless
+        a province named after them is the clause's subject ("Vùng Đồng bằng sông Cửu
+        Long ghi nhận Long An (9,42%)"); a province inside the place's own name ("Nhà máy
+        Đạm Cà Mau") does not count."""
+        out: list[Tok] = []
+        name_end = -1
+        for t in toks:
+            if t.kind != "place":
+                continue
+            if t.role in ("subplace", "old_territory"):
+                out.append(t)
+                name_end = self._name_end(t.end)
+            elif t.role in ("province", "national") and out and out[-1].role != "old_territory":
+                if t.start > name_end:
+                    out = []
+        return out
+
+    def _name_end(self, pos: int) -> int:
+        """End of the run of capitalised words (a proper name) starting at ``pos``."""
+        m = _PROPER_RUN.match(self.original, pos)
+        return m.end() if m else pos
 
     def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
         """Content words heading the clause (before its verbs) that no list knows."""
@@ -892,10 +926,11 @@ class SentenceReader:
                     return "pct_of_plan", 0, "vượt … % " + plan_after.group(0).strip(), (
                         lambda v: 100 + v)
                 return "pct_of_plan", 0, "% " + plan_after.group(0).strip(), None
-            if nearest is not None and nearest.role == "equal" and (
+            if nearest is not None and (nearest.role == "equal" and (
                 _COMPARE_AFTER.match(s, q.end) or self.state.base is not None
                 or re.search(r"so\s+với", s[clause.start : q.start])
-            ):
+            ) or nearest.role == "level" and not rate and q.value >= 50 and _COMPARE_AFTER.match(
+                    s, q.end)):  # "đạt 106,12% so với năm 2022": an index, not a level
                 return "yoy_pct", 0, "bằng … % so với (an index)", (lambda v: v - 100)
             if any(r == "share" for r in roles) and direction == 0 and not (
                     change and change.role in ("to_level", "from_level")) or (
