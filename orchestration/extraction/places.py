@@ -65,10 +65,16 @@ def province_of_path(source_id: str | None) -> str | None:
     return None
 
 
+_HEAD = re.compile(r"^\s*(?:tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+
+
 def is_proper_noun(original: str, start: int, end: int) -> bool:
     """Every word of ``original[start:end]`` starts with a capital (names of places are
-    written so; "hòa bình" is peace, "Hòa Bình" the province)."""
-    words = re.findall(r"[^\W\d_]+", original[start:end])
+    written so; "hòa bình" is peace, "Hòa Bình" the province); a leading "tỉnh",
+    "thành phố" or "TP" is not part of the name."""
+    text = original[start:end]
+    head = _HEAD.match(text)
+    words = re.findall(r"[^\W\d_]+", text[head.end() :] if head else text)
     return bool(words) and all(w[0].isupper() for w in words)
 
 

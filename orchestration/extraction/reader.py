@@ -445,7 +445,8 @@ class SentenceReader:
             if any(t.kind == "measure" and t.role == "share" for t in clause_toks):
                 self.state.share = True
             narrower = self._subplaces(clause_toks)
-            if narrower:
+            attributed = any(t.kind == "clause" and t.role == "attribution" for t in clause_toks)
+            if narrower and not attributed:  # not "Chi cục Thống kê tỉnh cho biết, …"
                 self.state.subplace = narrower[-1]
             subject = self._named_subject(clause.start, clause.end)
             if subject is not None:
@@ -609,6 +610,21 @@ class SentenceReader:
         for t in self.toks_in(max(0, q.start - 60), q.end + 60):
             if t.kind == "indicator" and t.start < q.start and t.end >= q.end and "..." not in t.text:
                 return Decision(Subject(t.values, t.text), "clause", t.text), "name around it"
+        # a bracketed value right after a name is that name's value ("… chiếm 60% tổng
+        # thu ngân sách (12.840 tỷ đồng)"); after a number, it is compared with that
+        # number and about the same thing ("4.725 doanh nghiệp (tăng 148% so với năm 2019
+        # = 1.905 doanh nghiệp)")
+        if host is not None:
+            named_before = [t for t in self.toks_in(max(host.start, host.end - 60), host.end)
+                            if t.kind == "indicator" and host.end - t.end <= 3]
+            if named_before and self._compatible_any(named_before[-1].values, q):
+                t = named_before[-1]
+                return Decision(Subject(t.values, t.text), "clause", t.text), (
+                    "the name the bracket follows")
+        if host is not None and self._has_quantity(host) and self.state.subject is not None:
+            inherited = self.state.subject
+            if inherited.value.known and self._compatible_any(inherited.value.codes, q):
+                return inherited, "the number the bracket belongs to"
         # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
         if q.kind == "count":
             end = min(clause.end, q.end + 40)
