@@ -29,7 +29,7 @@ from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
 from .places import document_province, province_of_path, provinces_in
-from .reader import Reading, SentenceReader, _mask
+from .reader import ParagraphWords, Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
 from .tables import read_table
 from .text import fold
@@ -220,10 +220,11 @@ class _Extraction:
                     scope.fields[name] = d
         if p.kind != "footnote":
             self.last_paragraph = scope
+        words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
         for a, b in p.sentences:
             sentence = scope.child("sentence")
-            reader = SentenceReader(p.text[a:b], p.folded[a:b], sentence, self.pub,
-                                    self.doc_geo, self.recent_periods, self.english)
+            reader = SentenceReader(words, a, b, sentence, self.pub, self.doc_geo,
+                                    self.recent_periods)
             readings = reader.read()
             self.recent_periods.extend(reader.stated_periods())
             for r in readings:
@@ -245,7 +246,7 @@ class _Extraction:
         for n, off in self.doc.markers.items():
             if not lo <= off <= hi + 3 or n in self.marker_context:
                 continue
-            before = [r for r in readings if p.to_view(a + r.end - 1) < off]
+            before = [r for r in readings if p.to_view(r.end - 1) < off]
             subject = None
             if before and before[-1].indicator is not None:
                 ind = before[-1].indicator
@@ -265,7 +266,7 @@ class _Extraction:
         return v.to_stored(view_start), v.to_stored(view_end - 1) + 1
 
     def _emit(self, p: Paragraph, a: int, b: int, r: Reading) -> None:
-        vs, ve = p.view_span(a + r.start, a + r.end)
+        vs, ve = p.view_span(r.start, r.end)
         # a span never crosses a line break (a unit on the next line is not the mention)
         nl = self.doc.view.text.find("\n", vs, ve)
         if nl != -1:
@@ -273,7 +274,7 @@ class _Extraction:
         while ve > vs and self.doc.view.text[ve - 1].isspace():
             ve -= 1
         qs, qe = p.view_span(a, b)
-        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, a + r.start, a + r.end), {})
+        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, r.start, r.end), {})
 
     def _emit_table(self, table: Table, cell: Any) -> None:
         r: Reading = cell.reading
@@ -302,6 +303,17 @@ class _Extraction:
             unit=r.unit, status=r.status, quote_start=quote_start, quote_end=quote_end,
             quote=quote, evidence=ev,
         ))  # fmt: skip
+
+
+def _context_year(scope: Scope, pub: Publication) -> int | None:
+    """The year a paragraph's year-less periods ("tháng 10", "quý III") belong to."""
+    d = scope.find("period")
+    if d is not None:
+        return d.value.end.year
+    if pub.year:
+        return pub.year
+    d = scope.find("year")
+    return d.value if d is not None else None
 
 
 def _named_subject(p: Paragraph) -> Subject | None:

@@ -49,7 +49,7 @@ _RANK_PREFIX = re.compile(r"(?:xếp|đứng|vươn\s+lên|tụt\s+xuống|lên)
 _PER = re.compile(r"\s*/\s*(năm|tháng|người|ngày|lao động|hộ)(?!\w)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """A number as written, with what it counts and how it is bounded."""
 

@@ -53,7 +53,7 @@ RELATIVE = (
 )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodMention:
     """A period expression at ``[start, end)`` of the searched string."""
 
@@ -189,7 +189,10 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
     found: list[PeriodMention] = []
     taken = bytearray(len(text))
     for kind, rx, needs in _COMPILED:
-        if not any(word in text for word in needs):
+        for word in needs:
+            if word in text:
+                break
+        else:
             continue
         for m in rx.finditer(text):
             s, e = m.start(), m.end()

@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .text import fold
 
@@ -83,8 +83,7 @@ class _Node:
     terminal: int | None = None  # index into PhraseMatcher._ends
 
 
-@dataclass(frozen=True)
-class PhraseMatch(Generic[T]):
+class PhraseMatch(NamedTuple, Generic[T]):
     """One phrase found at ``[start, end)`` of the searched text."""
 
     start: int
@@ -113,6 +112,7 @@ class PhraseMatcher(Generic[T]):
                 self.sources.setdefault(words, []).append(entry)
         self._group_to_end: list[int] = []
         body = self._compile(self._root, first=True)
+        self._ends_tuples = [tuple(e) for e in self._ends]
         self.regex = re.compile(rf"(?<!\w)(?:{body})")
 
     def _compile(self, node: _Node, first: bool = False) -> str:
@@ -136,8 +136,7 @@ class PhraseMatcher(Generic[T]):
         PhraseMatch[T]
     ]:
         """Leftmost-longest, non-overlapping phrases of ``folded[start:end]``."""
+        ends, group_to_end = self._ends_tuples, self._group_to_end
         for m in self.regex.finditer(folded, start, len(folded) if end is None else end):
-            if m.lastindex is None:  # pragma: no cover - every branch ends in a marker
-                continue
-            entries = self._ends[self._group_to_end[m.lastindex - 1]]
-            yield PhraseMatch(m.start(), m.end(), m.group(0), tuple(entries))
+            a, b = m.span()
+            yield PhraseMatch(a, b, folded[a:b], ends[group_to_end[m.lastindex - 1]])

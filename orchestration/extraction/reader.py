@@ -52,9 +52,10 @@ WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
 _SAME_COUNT = {"CASE": ("ACCIDENT",), "VEHICLE": ("VEHICLE_PER_DAY",)}
 _BOUNDARY = re.compile(r"[;,:()]|\s[-–]\s")
+_AND = re.compile(r"(?<!\w)và(?!\w)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     start: int
     end: int
@@ -191,11 +192,11 @@ def _mask(folded: str, periods: list[PeriodMention]) -> str:
 
 
 # ----------------------------------------------------------------------------- clauses
-def _clauses(masked: str, protected: bytearray, toks: list[Tok],
+def _clauses(masked: str, lo: int, hi: int, protected: bytearray, toks: list[Tok],
              quantities: list[Quantity]) -> list[Clause]:
-    """Cut a sentence into clauses (see the module docstring)."""
+    """Cut the sentence ``masked[lo:hi]`` into clauses (see the module docstring)."""
     cuts: list[tuple[int, int, str]] = []  # (position, where the next clause starts, kind)
-    for m in _BOUNDARY.finditer(masked):
+    for m in _BOUNDARY.finditer(masked, lo, hi):
         if protected[m.start()]:
             continue
         ch = m.group(0).strip()
@@ -206,7 +207,7 @@ def _clauses(masked: str, protected: bytearray, toks: list[Tok],
         if t.kind == "clause" and t.role in ("breakdown", "contrast", "restatement"):
             cuts.append((t.start, t.start, "restate" if t.role == "restatement" else t.role))
     tok_starts = [t.start for t in toks]
-    for m in re.finditer(r"(?<!\w)và(?!\w)", masked):
+    for m in _AND.finditer(masked, lo, hi):
         k = bisect.bisect_left(tok_starts, m.end())
         while k < len(toks) and toks[k].kind not in ("measure", "status"):
             if toks[k].start - m.end() > 2:
@@ -223,13 +224,13 @@ def _clauses(masked: str, protected: bytearray, toks: list[Tok],
         return k < len(q_starts) and q_starts[k] < b
 
     clauses: list[Clause] = []
-    pos, opener, host = 0, "start", None
+    pos, opener, host = lo, "start", None
     brackets: list[bool] = []  # for each open bracket: does it make a clause?
     for at, resume, kind in cuts:
         if at < pos:
             continue
         if kind == "open":
-            close = masked.find(")", at)
+            close = masked.find(")", at, hi)
             if close < 0 or not has_quantity(at, close):
                 brackets.append(False)  # a bracket without a number is part of its clause
                 continue
@@ -252,19 +253,78 @@ def _clauses(masked: str, protected: bytearray, toks: list[Tok],
         pos, opener = resume, kind
         if kind in ("semi",):
             host = None
-    clauses.append(Clause(pos, len(masked), opener, host))
+    clauses.append(Clause(pos, hi, opener, host))
     return clauses
+
+
+# ------------------------------------------------------------------------------ words
+class ParagraphWords:
+    """The words of a paragraph, found once for all its sentences: period expressions
+    (masked so years and dates are never values), quantities, noun phrases and verbs.
+    Offsets are offsets of the paragraph's reading string."""
+
+    def __init__(self, original: str, folded: str, context_year: int | None,
+                 english: bool = False) -> None:
+        self.original = original
+        self.folded = folded
+        self.periods = find_periods(folded, context_year)
+        self.masked = _mask(folded, self.periods)
+        has_digits = _DIGIT.search(folded) is not None
+        self.quantities = find_quantities(self.masked, _identifier(), english) if (
+            has_digits) else []
+        self.toks = _tokens(original, self.masked, verbs=has_digits)
+        self.protected = bytearray(len(folded) + 1)
+        name_cover = bytearray(len(folded) + 1)
+        for q in self.quantities:
+            self.protected[q.start : q.end] = b"\x01" * (q.end - q.start)
+        for t in self.toks:
+            if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
+                self.protected[t.start : t.end] = b"\x01" * (t.end - t.start)
+            if t.kind == "indicator":
+                name_cover[t.start : t.end] = b"\x01" * (t.end - t.start)
+        self.count_words = list(count_context_matcher().finditer(self.masked)) if (
+            self.quantities) else []
+        # status cues outside indicator names ("kế hoạch vốn" names a plan indicator)
+        self.status_cues = [t for t in self.toks if t.kind == "status"
+                            and not (name_cover[t.start] and name_cover[t.end - 1])]
+        self._function_toks: list[Tok] | None = None
+        self.q_starts = [q.start for q in self.quantities]
+        self.tok_starts = [t.start for t in self.toks]
+        self.period_starts = [p.start for p in self.periods]
+        self.status_starts = [t.start for t in self.status_cues]
+        self.count_starts = [m.start for m in self.count_words]
+
+    def function_toks(self, a: int, b: int) -> list[Tok]:
+        """Function words lying in ``[a, b)`` (matched on first use)."""
+        if self._function_toks is None:
+            self._function_toks = [
+                Tok(m.start, m.end, "function", "filler", (), m.text)
+                for m in function_matcher().finditer(self.masked)
+            ]
+            self._function_starts = [t.start for t in self._function_toks]
+        return _within(self._function_toks, self._function_starts, a, b)
+
+
+def _within(items: list, starts: list[int], lo: int, hi: int, end=lambda x: x.end) -> list:
+    """The items (sorted by start) lying inside ``[lo, hi)``."""
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_left(starts, hi)
+    return [x for x in items[i:j] if end(x) <= hi]
 
 
 # ------------------------------------------------------------------------------ reader
 class SentenceReader:
-    """Reads the numbers of one sentence in the context of its scope."""
+    """Reads the numbers of one sentence (``[lo, hi)`` of its paragraph) in the context
+    of its scope. Offsets are paragraph offsets."""
 
-    def __init__(self, original: str, folded: str, scope: Scope, publication: Publication,
-                 doc_geo: Decision, recent: list[Period] | None = None,
-                 english: bool = False) -> None:
-        self.original = original
-        self.folded = folded
+    def __init__(self, words: ParagraphWords, lo: int, hi: int, scope: Scope,
+                 publication: Publication, doc_geo: Decision,
+                 recent: list[Period] | None = None) -> None:
+        self.words = words
+        self.original = words.original
+        self.folded = words.folded
+        self.masked = words.masked
+        self.lo, self.hi = lo, hi
         self.scope = scope
         self.pub = publication
         self.doc_geo = doc_geo
@@ -272,44 +332,27 @@ class SentenceReader:
         self.state = SentenceState()
         self.recent = recent if recent is not None else []  # periods stated earlier
         self.first_period: Decision | None = None
-        year = self._context_year()
-        self.periods = [
-            p for p in find_periods(folded, year)
-        ]
-        self.masked = _mask(folded, self.periods)
-        # a sentence without digits states no quantity: only its context is read
-        has_digits = _DIGIT.search(folded) is not None
-        self.quantities = find_quantities(self.masked, _identifier(), english) if (
-            has_digits) else []
-        self.toks = _tokens(original, self.masked, verbs=has_digits)
-        self._function_toks: list[Tok] | None = None
-        protected = bytearray(len(folded) + 1)
-        for q in self.quantities:
-            protected[q.start : q.end] = b"\x01" * (q.end - q.start)
-        for t in self.toks:
-            if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
-                protected[t.start : t.end] = b"\x01" * (t.end - t.start)
-        self.clauses = _clauses(self.masked, protected, self.toks, self.quantities)
-        self.count_words = list(count_context_matcher().finditer(self.masked)) if (
-            self.quantities) else []
+        self.periods = _within(words.periods, words.period_starts, lo, hi)
+        self.quantities = _within(words.quantities, words.q_starts, lo, hi)
+        self.toks = _within(words.toks, words.tok_starts, lo, hi)
+        self.count_words = _within(words.count_words, words.count_starts, lo, hi)
+        self.status_cues = _within(words.status_cues, words.status_starts, lo, hi)
+        self.clauses = _clauses(self.masked, lo, hi, words.protected, self.toks,
+                                self.quantities)
         self.clause_starts = [c.start for c in self.clauses]
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
         self.ref_periods = [p for p in self.periods if not p.is_name]
         self.ref_starts = [p.start for p in self.ref_periods]
         self.all_starts = [p.start for p in self.periods]
-        name_cover = bytearray(len(self.masked) + 1)
-        for t in self.toks:
-            if t.kind == "indicator":
-                name_cover[t.start : t.end] = b"\x01" * (t.end - t.start)
-        # status cues outside indicator names ("kế hoạch vốn" names a plan indicator)
-        self.status_cues = [t for t in self.toks if t.kind == "status"
-                            and not (name_cover[t.start] and name_cover[t.end - 1])]
         self.status_starts = [t.start for t in self.status_cues]
         first = [p.start for p in self.ref_periods if p.horizon]
         self.first_horizon = first[0] if first else None
         first = [p.start for p in self.periods if p.kind == "now"]
         self.first_now = first[0] if first else None
+
+    def function_toks(self, a: int, b: int) -> list[Tok]:
+        return self.words.function_toks(a, b)
 
     # -- helpers ---------------------------------------------------------------------
     def _set_period(self, d: Decision) -> None:
@@ -329,15 +372,6 @@ class SentenceReader:
     def clause_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
 
-    def function_toks(self) -> list[Tok]:
-        """Function words of the sentence (matched on first use)."""
-        if self._function_toks is None:
-            self._function_toks = [
-                Tok(m.start, m.end, "function", "filler", (), m.text)
-                for m in function_matcher().finditer(self.masked)
-            ]
-        return self._function_toks
-
     def toks_in(self, a: int, b: int) -> list[Tok]:
         i = bisect.bisect_left(self.tok_starts, a)
         out = []
@@ -352,7 +386,7 @@ class SentenceReader:
         not the scope of a superlative ("cao nhất trong cả nhiệm kỳ"), not a name."""
         if p.is_name:
             return False
-        before = self.masked[max(lo, p.start - 30) : p.start]
+        before = self.masked[max(lo, self.lo, p.start - 30) : p.start]
         if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before) or re.search(
                 r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:\S+\s+){0,2}$|từ\s+trước\s+(?:tới|đến)\s+nay\s*$",
                 before):
@@ -677,7 +711,7 @@ class SentenceReader:
         # what the words around a count say it counts ("có 120 doanh nghiệp": the stock)
         if q.kind == "count":
             around = [m for m in self.count_words
-                      if lo <= m.start and m.end <= min(len(s), q.end + 30)
+                      if lo <= m.start and m.end <= min(self.hi, q.end + 30)
                       and any(e.role == q.unit for e in m.entries)]
             if around:
                 nearest = min(around, key=lambda m: min(abs(m.end - q.start), abs(m.start - q.end)))
@@ -717,12 +751,13 @@ class SentenceReader:
         a bare number followed by the noun it counts ("2,31 tiêu chí/xã")."""
         if q.kind not in ("count", "bare", "fraction") or (q.kind == "bare" and q.scale != 1):
             return None
-        m = re.match(r"\s*(của\s+)?([^\W_]\w*(?:\s+[^\W\d_]+)?)", self.masked[q.end : q.end + 40])
+        m = re.match(r"\s*(của\s+)?([^\W_]\w*(?:\s+[^\W\d_]+)?)",
+                     self.masked[q.end : min(self.hi, q.end + 40)])
         if not m:
             return None
         pos = q.end + m.start(2)
         toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1] + [
-            t for t in self.function_toks() if pos <= t.start <= pos + 1]
+            t for t in self.function_toks(pos, pos + 40) if t.start <= pos + 1]
         if m.group(1):  # "của …": owned by the province (fine) or by something else
             if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
                 return None
@@ -821,7 +856,7 @@ class SentenceReader:
             return None
         covered = bytearray(hi - lo + 1)
         verb_start = hi
-        toks = toks + [t for t in self.function_toks() if lo <= t.start and t.end <= hi]
+        toks = toks + self.function_toks(lo, hi)
         for t in toks:
             covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
                 max(0, t.end - lo) - max(0, t.start - lo))
@@ -846,7 +881,7 @@ class SentenceReader:
         against the parent named after it ("chiếm 48% GRDP") or in force."""
         children = {code: components()[code] for code in t.values if code in components()}
         parents: list[tuple[str, str]] = []
-        after = self.toks_in(q.end, min(len(self.masked), q.end + 30))
+        after = self.toks_in(q.end, min(self.hi, q.end + 30))
         for a in after:
             if a.kind in ("indicator", "topic"):
                 parents.extend((code, a.text) for code in a.values)
@@ -1127,9 +1162,9 @@ class SentenceReader:
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
-        end = min(len(s), q.end + 60, clause.end)
+        end = min(self.hi, q.end + 60, clause.end)
         nxt_q = self._first_quantity_at(q.start + 1)
-        nxt_q = len(s) if nxt_q is None else nxt_q
+        nxt_q = self.hi if nxt_q is None else nxt_q
         for p in self.all_periods_in(q.end, min(end, nxt_q) + 1):
             if p.is_name:
                 continue
@@ -1192,7 +1227,7 @@ class SentenceReader:
                     continue  # "bằng 82,5% dự toán": the reference of a percentage
                 governs = re.fullmatch(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*", s[t.end : q.start])
                 achieved = any(a.kind == "status" and a.role == "achieved"
-                               for a in self.toks_in(t.end, min(len(s), t.end + 40)))
+                               for a in self.toks_in(t.end, min(self.hi, t.end + 40)))
                 if achieved and not governs:
                     continue  # "các chỉ tiêu cơ bản hoàn thành": results, not targets
                 if t.role == "target_noun":
