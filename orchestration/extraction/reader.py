@@ -701,7 +701,12 @@ class SentenceReader:
             return inherited, "the sentence's subject"
         placed = self._place_in(lo, q.start) or (
             self._place_in(host.start, host.end) if host else None)
-        if placed is not None or clause.opener == "breakdown":
+        # a sentence whose first clause names nothing ("Lũy kế 5 tháng đạt …") goes on
+        # about the subject of the sentence before it, unless it speaks of growth alone
+        zero_subject = clause.opener == "start" and not any(
+            t.kind == "measure" and t.role in measure_defaults()
+            for t in self.toks_in(lo, q.start))
+        if placed is not None or clause.opener == "breakdown" or zero_subject:
             for level in ("paragraph", "section", "document"):
                 d = self.scope.find("subject", above=level)
                 if d is not None and d.value.known and self._compatible_any(d.value.codes, q):
