@@ -174,9 +174,11 @@ _NEEDS = {
     "now": ("nay", "hiện", "thời điểm"), "year": ("19", "20"),
 }  # fmt: skip
 _COMPILED = [(k, re.compile(p), _NEEDS[k]) for k, p in _PATTERNS]
-_STARTS = re.compile(r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
-                     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
-                     r"bốn|sáu|bảy|tám|chín|mười")
+_STARTS = re.compile(
+    r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
+    r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
+    r"bốn|sáu|bảy|tám|chín|mười"
+)
 
 
 def find_periods(text: str, context_year: int | None = None) -> list[PeriodMention]:

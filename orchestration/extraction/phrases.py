@@ -120,10 +120,7 @@ class PhraseMatcher(Generic[T]):
         # longer words first so that a word is never cut by a shorter one sharing its start
         for word in sorted(node.children, key=lambda w: (-len(w), w)):
             child = node.children[word]
-            if word == GAP:
-                head = _GAP_RE
-            else:
-                head = ("" if first else _SEP) + re.escape(word)
+            head = _GAP_RE if word == GAP else ("" if first else _SEP) + re.escape(word)
             alternatives.append(head + self._compile(child))
         if node.terminal is not None:
             self._group_to_end.append(node.terminal)
@@ -132,9 +129,9 @@ class PhraseMatcher(Generic[T]):
             return alternatives[0] if node.terminal is not None else f"(?:{alternatives[0]})"
         return "(?:" + "|".join(alternatives) + ")"
 
-    def finditer(self, folded: str, start: int = 0, end: int | None = None) -> Iterator[
-        PhraseMatch[T]
-    ]:
+    def finditer(
+        self, folded: str, start: int = 0, end: int | None = None
+    ) -> Iterator[PhraseMatch[T]]:
         """Leftmost-longest, non-overlapping phrases of ``folded[start:end]``."""
         ends, group_to_end = self._ends_tuples, self._group_to_end
         for m in self.regex.finditer(folded, start, len(folded) if end is None else end):

@@ -93,8 +93,9 @@ def _is_province(e: Entry) -> bool:
     return e.kind == "place" and e.role == "province"
 
 
-def document_province(title: str | None, head: list[str], lead: list[str],
-                      body: list[str]) -> tuple[str | None, str]:
+def document_province(
+    title: str | None, head: list[str], lead: list[str], body: list[str]
+) -> tuple[str | None, str]:
     """The province a document's text is about, with the words that said it.
 
     In order: a province named in the title (the first, or the one before a colon); the
@@ -107,8 +108,8 @@ def document_province(title: str | None, head: list[str], lead: list[str],
             if head_colon:
                 inside = [f for f in found if f[1] <= head_colon.end()]
                 if inside:
-                    return inside[0][2], f"title: {title[inside[0][0]:inside[0][1]]}"
-            return found[0][2], f"title: {title[found[0][0]:found[0][1]]}"
+                    return inside[0][2], f"title: {title[inside[0][0] : inside[0][1]]}"
+            return found[0][2], f"title: {title[found[0][0] : found[0][1]]}"
     counts: Counter[str] = Counter()
     for text in head + lead:
         counts.update(code for _, _, code in provinces_in(text))

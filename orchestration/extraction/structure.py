@@ -24,6 +24,17 @@ from importlib import resources
 
 from .text import UPPER, ReadingView, fold, reading_view
 
+#: regular expressions used inline below, compiled once
+_WORD_WITH_MARKER = re.compile(r"[^\W\d_]\d{1,3}$")
+_TRAILING_DIGITS = re.compile(r"\d{1,3}$")
+_SENTENCE_STOP = re.compile(r"[.!?]$")
+_DECIMAL = re.compile(r"\d+[,.]\d")
+_AMOUNT = re.compile(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)")
+_DIGIT = re.compile(r"\d")
+_NUMERIC_CELL = re.compile(r"[\d.,\s%-]+")
+_ROMAN_NUMBER = re.compile(r"[IVX]+\.")
+_OPEN_END = re.compile(r"[,;:]\s*$")
+
 TERMINAL = ".!?…"
 _PART = r"(?:[Pp]hần|PHẦN|[Cc]hương|CHƯƠNG)\s+(?:[IVX\d]+\b|(?:thứ|THỨ)\s+[^\W\d_]+)"
 _ITEM_START = re.compile(
@@ -176,8 +187,8 @@ def _split_lines(text: str) -> list[Line]:
 
 def _ends_terminal(s: str) -> bool:
     s = s.rstrip()
-    if re.search(r"[^\W\d_]\d{1,3}$", s):
-        s = re.sub(r"\d{1,3}$", "", s)
+    if _WORD_WITH_MARKER.search(s):
+        s = _TRAILING_DIGITS.sub("", s)
     return bool(s) and s[-1] in TERMINAL
 
 
@@ -239,15 +250,16 @@ def _is_junk(s: str) -> bool:
     if (
         _NAV_SEP.search(s)
         and words <= 14
-        and not re.search(r"[.!?]$", s)
-        and not re.search(r"\d+[,.]\d", s)
+        and not _SENTENCE_STOP.search(s)
+        and not _DECIMAL.search(s)
     ):
         return True
-    return bool(_CAPTION.search(s)) and not re.search(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)", s)
+    return bool(_CAPTION.search(s)) and not _AMOUNT.search(s)
 
 
-def _classify_lines(lines: list[Line], page_breaks: frozenset[int] = frozenset()) -> (
-        tuple[int, int] | None):
+def _classify_lines(
+    lines: list[Line], page_breaks: frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
     """Kind of every line; returns the month of a ``date YYYY-MM`` line, if any. A line
     holding a form feed (``\f``, a PDF page break) is a ``page`` line."""
     month = None
@@ -353,8 +365,9 @@ def _joins(prev: Line, nxt: Line, pdf_like: bool, width: int, first_is_heading: 
     return False
 
 
-def _group(lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int],
-           view: str) -> list[Block]:
+def _group(
+    lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int], view: str
+) -> list[Block]:
     blocks: list[Block] = []
     current: Paragraph | None = None
     current_fn: Paragraph | None = None
@@ -440,7 +453,7 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
         rows.append(cells)
     n_header = 0
     for cells in rows:
-        if any(re.search(r"\d", c.text) and re.fullmatch(r"[\d.,\s%-]+", c.text) for c in cells):
+        if any(_DIGIT.search(c.text) and _NUMERIC_CELL.fullmatch(c.text) for c in cells):
             break
         n_header += 1
     n_header = min(n_header, len(rows) - 1)
@@ -450,11 +463,15 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
             caption = b.text
             break
     previous = before[-1] if before else None
-    if n_header == 0 and isinstance(previous, Table) and previous.header and len(
-            previous.header[0]) == len(rows[0]):
+    if (
+        n_header == 0
+        and isinstance(previous, Table)
+        and previous.header
+        and len(previous.header[0]) == len(rows[0])
+    ):
         # a table going on after a page break without repeating its header
         return Table(previous.header, rows, lines, previous.caption)
-    return Table(rows[:max(n_header, 1)], rows[max(n_header, 1):], lines, caption)
+    return Table(rows[: max(n_header, 1)], rows[max(n_header, 1) :], lines, caption)
 
 
 def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
@@ -504,14 +521,14 @@ def _classify(p: Paragraph) -> None:
         num = m.group("num")
         if num.lower().startswith(("phần", "chương")):
             level = 1
-        elif re.fullmatch(r"[IVX]+\.", num):
+        elif _ROMAN_NUMBER.fullmatch(num):
             level = 2
         else:
             level = 3 + num.rstrip(".").count(".")
         p.kind, p.heading_level = "heading", level
     elif upper and unterminated and len(t) <= 200:
         p.kind, p.heading_level = "heading", 2
-    elif unterminated and len(t) <= 160 and not re.search(r"[,;:]\s*$", t):
+    elif unterminated and len(t) <= 160 and not _OPEN_END.search(t):
         p.kind, p.heading_level = "heading", 9  # a cross-heading of a news article
 
 
@@ -541,7 +558,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _is_masthead(p: Paragraph) -> bool:
     words = p.text.split()
-    if len(words) > 8 or re.search(r"\d", p.text):
+    if len(words) > 8 or _DIGIT.search(p.text):
         return False
     return bool(_masthead_phrases().match(p.folded)) or p.text.isupper()
 
@@ -562,8 +579,9 @@ def _find_title(blocks: list[Block]) -> tuple[Paragraph | None, list[Paragraph]]
             b.kind = "junk"
             header.append(b)
             continue
-        if b.kind == "heading" or (b.kind == "body" and len(b.text) <= 200 and not
-                                   _ends_terminal(b.text)):
+        if b.kind == "heading" or (
+            b.kind == "body" and len(b.text) <= 200 and not _ends_terminal(b.text)
+        ):
             b.kind, b.heading_level = "title", 0
             return b, header
         return None, header
