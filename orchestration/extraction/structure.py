@@ -53,6 +53,8 @@ _LEADS_TO_NUMBER = re.compile(
     r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
+_LETTERS = re.compile(r"[^\W\d_]")
+_UPPER_LETTERS = re.compile(rf"[{UPPER}]")
 _SENTENCE_END = re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
 _TABLE_CELL_SEP = re.compile(r"\s*\|\s*")
 _DATE_ONLY = re.compile(
@@ -186,8 +188,9 @@ def _split_lines(text: str) -> list[Line]:
 
 
 def _ends_terminal(s: str) -> bool:
+    """The line ends a sentence (a footnote marker glued after the stop aside)."""
     s = s.rstrip()
-    if _WORD_WITH_MARKER.search(s):
+    if s[-1:].isdigit() and _WORD_WITH_MARKER.search(s[-5:]):
         s = _TRAILING_DIGITS.sub("", s)
     return bool(s) and s[-1] in TERMINAL
 
@@ -513,8 +516,9 @@ def _classify(p: Paragraph) -> None:
     if p.kind != "body":
         return
     t = p.text
-    letters = [c for c in t[:200] if c.isalpha()]
-    upper = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    head = t[:200]
+    letters = len(_LETTERS.findall(head))
+    upper = letters > 0 and len(_UPPER_LETTERS.findall(head)) >= 0.8 * letters
     m = _NUMBERED_HEADING.match(t)
     unterminated = not _ends_terminal(t)
     if m and unterminated and len(t) <= 200:
