@@ -174,6 +174,10 @@ _NEEDS = {
     "now": ("nay", "hiện", "thời điểm"), "year": ("19", "20"),
 }  # fmt: skip
 _COMPILED = [(k, re.compile(p), _NEEDS[k]) for k, p in _PATTERNS]
+#: patterns every match of which holds this many years, its first one within
+#: ``_YEAR_LEAD`` characters of the match start: the scan starts there
+_YEARS_HELD = {"years": 2, "term_name": 2, "year": 1, "month": 1, "same_period_of_year": 1}
+_YEAR_LEAD = 60
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
@@ -196,7 +200,12 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 break
         else:
             continue
-        for m in rx.finditer(text):
+        scan_from = 0
+        if kind in _YEARS_HELD:
+            if len(year_starts) < _YEARS_HELD[kind]:
+                continue
+            scan_from = max(0, year_starts[0] - _YEAR_LEAD)
+        for m in rx.finditer(text, scan_from):
             s, e = m.start(), m.end()
             if s > 0 and text[s - 1].isalnum():
                 continue

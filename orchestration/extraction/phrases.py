@@ -116,17 +116,42 @@ class PhraseMatcher(Generic[T]):
         self.regex = re.compile(rf"(?<!\w)(?:{body})")
 
     def _compile(self, node: _Node, first: bool = False) -> str:
+        """The regular expression of the phrases going on from ``node``: its words as a
+        trie of characters (at each character the engine tries a handful of branches,
+        not every word), then a gap, then the end of a phrase. Groups are numbered in
+        the order they are written, so children are compiled in that order."""
+        words = [w for w in node.children if w != GAP]
         alternatives = []
-        # longer words first so that a word is never cut by a shorter one sharing its start
-        for word in sorted(node.children, key=lambda w: (-len(w), w)):
-            child = node.children[word]
-            head = _GAP_RE if word == GAP else ("" if first else _SEP) + re.escape(word)
-            alternatives.append(head + self._compile(child))
+        if words:
+            sep = "" if first else _SEP
+            alternatives.append(sep + self._char_trie(words, node))
+        if GAP in node.children:
+            alternatives.append(_GAP_RE + self._compile(node.children[GAP]))
         if node.terminal is not None:
             self._group_to_end.append(node.terminal)
             alternatives.append(r"(?!\w)()")
         if len(alternatives) == 1 and not first:
-            return alternatives[0] if node.terminal is not None else f"(?:{alternatives[0]})"
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    def _char_trie(self, words: list[str], node: _Node, depth: int = 0) -> str:
+        """``words`` (sharing their first ``depth`` characters) as nested alternatives,
+        one per next character; a longer word is tried before a word it extends."""
+        by_char: dict[str, list[str]] = {}
+        ended: str | None = None
+        for w in words:
+            if len(w) == depth:
+                ended = w
+            else:
+                by_char.setdefault(w[depth], []).append(w)
+        alternatives = [
+            re.escape(ch) + self._char_trie(group, node, depth + 1)
+            for ch, group in sorted(by_char.items())
+        ]
+        if ended is not None:
+            alternatives.append(self._compile(node.children[ended]))
+        if len(alternatives) == 1:
+            return alternatives[0]
         return "(?:" + "|".join(alternatives) + ")"
 
     def finditer(

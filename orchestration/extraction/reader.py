@@ -163,6 +163,9 @@ _FLOW_PHRASE = re.compile(r"từ\s+đầu\s+năm|từ\s+ngày|\d+\s+tháng|qu[ý
 _PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
 
 
+_BOUNDARY_KINDS = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "close"}
+
+
 # ------------------------------------------------------------------------------- words
 def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
     out: list[Tok] = []
@@ -219,7 +222,7 @@ def _clauses(
         if protected[m.start()]:
             continue
         ch = m.group(0).strip()
-        kind = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "close"}.get(ch, "dash")
+        kind = _BOUNDARY_KINDS.get(ch, "dash")
         cuts.append((m.start(), m.end(), kind))
     for t in toks:
         if t.kind == "clause" and t.role in ("breakdown", "contrast", "restatement"):
@@ -328,11 +331,11 @@ class ParagraphWords:
         return _within(self._function_toks, self._function_starts, a, b)
 
 
-def _within(items: list, starts: list[int], lo: int, hi: int, end=lambda x: x.end) -> list:
-    """The items (sorted by start) lying inside ``[lo, hi)``."""
+def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
+    """The items (sorted by start, with an ``end``) lying inside ``[lo, hi)``."""
     i = bisect.bisect_left(starts, lo)
-    j = bisect.bisect_left(starts, hi)
-    return [x for x in items[i:j] if end(x) <= hi]
+    j = bisect.bisect_left(starts, hi, i)
+    return [x for x in items[i:j] if x.end <= hi]
 
 
 # ------------------------------------------------------------------------------ reader
@@ -402,13 +405,8 @@ class SentenceReader:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
 
     def toks_in(self, a: int, b: int) -> list[Tok]:
-        i = bisect.bisect_left(self.tok_starts, a)
-        out = []
-        while i < len(self.toks) and self.toks[i].start < b:
-            if self.toks[i].end <= b:
-                out.append(self.toks[i])
-            i += 1
-        return out
+        """Words lying inside ``[a, b)``."""
+        return _within(self.toks, self.tok_starts, a, b)
 
     def is_reference(self, p: PeriodMention, lo: int = 0) -> bool:
         """A period the statement is about: not a comparison base ("so với năm 2020"),
@@ -433,13 +431,7 @@ class SentenceReader:
 
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Reference periods lying in ``[a, b)``."""
-        i = bisect.bisect_left(self.ref_starts, a)
-        out = []
-        while i < len(self.ref_periods) and self.ref_periods[i].start < b:
-            if self.ref_periods[i].end <= b:
-                out.append(self.ref_periods[i])
-            i += 1
-        return out
+        return _within(self.ref_periods, self.ref_starts, a, b)
 
     def all_periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Every period expression (names included) starting in ``[a, b)``."""
@@ -1479,8 +1471,10 @@ class SentenceReader:
         future = self.pub.starts_after(period)
         ended = self.pub.ended_before(period)
         # a past period stated in the number's own clause is a result, not a target
-        if in_force is not None and in_force.role != "estimate" and not (
-            ended is True and own_period
+        if (
+            in_force is not None
+            and in_force.role != "estimate"
+            and not (ended is True and own_period)
         ):
             return Decision("target", "sentence", in_force.text)
         heading = self.scope.find("status")

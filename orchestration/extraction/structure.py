@@ -48,7 +48,8 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
 # a footnote marker: digits glued to a letter, '%' or a closing bracket, followed by
 # punctuation, a space or the line end (``6,79%1,`` ``cao2.`` ``trước28,``)
-_MARKER = re.compile(r"(?<=[^\W\d_%]|[%)”\"])(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+_MARKER_DIGITS = re.compile(r"(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+_MARKER_GLUE = frozenset('%)”"')
 _LEADS_TO_NUMBER = re.compile(
     r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
 )
@@ -220,8 +221,11 @@ def _find_markers(lines: list[Line]) -> tuple[dict[int, int], dict[int, int]]:
         m = _FOOTNOTE_START.match(ln.text)
         if m and not _PAGE_NUMBER.match(ln.text):
             starts.setdefault(int(m.group("n")), []).append(ln.index)
-        for mk in _MARKER.finditer(ln.text):
-            candidates.append((ln.start + mk.start("n"), int(mk.group("n"))))
+        for mk in _MARKER_DIGITS.finditer(ln.text):
+            at = mk.start()
+            glue = ln.text[at - 1] if at else ""
+            if glue.isalpha() or glue in _MARKER_GLUE:
+                candidates.append((ln.start + at, int(mk.group("n"))))
     markers: dict[int, int] = {}
     bodies: dict[int, int] = {}
     expected: int | None = None
@@ -244,8 +248,7 @@ def _is_table_line(text: str) -> bool:
 def _is_junk(s: str) -> bool:
     """A header, navigation, dateline, share-button, tag or caption line."""
     words = len(s.split())
-    low = fold(s)
-    m = _header_phrases().match(low)
+    m = _header_phrases().match(fold(s[:160]))  # header phrases open the line
     if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8) and words <= 30:
         return True
     if _DATE_ONLY.match(s) and words <= 10:

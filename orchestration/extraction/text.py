@@ -39,6 +39,7 @@ _TRANSLATE[ord("\u2212")] = "-"  # minus sign
 _TRANSLATE[ord("\u2010")] = "-"
 _TRANSLATE[ord("\u2011")] = "-"
 _TRANSLATE.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)})  # fullwidth ASCII
+_TRANSLATED_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TRANSLATE)) + "]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ def reading_view(text: str) -> ReadingView:
         dropped = tuple(m.start() for m in _DROPPED_RE.finditer(text))
         text = _DROPPED_RE.sub("", text)
     page_breaks = tuple(m.start() for m in re.finditer("\f", text)) if "\f" in text else ()
-    return ReadingView(text.translate(_TRANSLATE), dropped, page_breaks)
+    if _TRANSLATED_RE.search(text):  # (str.translate is slow on non-ASCII text)
+        text = _TRANSLATED_RE.sub(lambda m: _TRANSLATE[ord(m.group())], text)
+    return ReadingView(text, dropped, page_breaks)
 
 
 _TONE_MOVES = {
