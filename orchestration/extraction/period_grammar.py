@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .periods import Period
@@ -174,10 +175,21 @@ _NEEDS = {
     "now": ("nay", "hiện", "thời điểm"), "year": ("19", "20"),
 }  # fmt: skip
 _COMPILED = [(k, re.compile(p), _NEEDS[k]) for k, p in _PATTERNS]
-#: patterns every match of which holds this many years, its first one within
-#: ``_YEAR_LEAD`` characters of the match start: the scan starts there
-_YEARS_HELD = {"years": 2, "term_name": 2, "year": 1, "month": 1, "same_period_of_year": 1}
-_YEAR_LEAD = 60
+#: pattern -> (anchor, how many): every match of the pattern holds that many anchors,
+#: the first within ``_ANCHOR_LEAD`` characters of its start, so the engine is started
+#: only near anchors (most positions of a paragraph are never tried)
+_ANCHORED = {
+    "years": ("year", 2), "term_name": ("year", 2), "year": ("year", 1), "month": ("year", 1),
+    "same_period_of_year": ("year", 1), "to_date": ("day_month", 1),
+    "n_years": ("year_word", 1), "months": ("month_word", 1),
+}  # fmt: skip
+_ANCHORS = {
+    "year": _YEAR_RE,
+    "day_month": re.compile(r"[0-9]{1,2}\s*[/-]\s*[0-9]"),
+    "year_word": re.compile(r"\snăm"),
+    "month_word": re.compile(r"\stháng"),
+}
+_ANCHOR_LEAD = 60
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
@@ -192,6 +204,7 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
         return []
     year_matches = list(_YEAR_RE.finditer(text))
     year_starts = [m.start() for m in year_matches]
+    anchors: dict[str, list[int]] = {"year": year_starts}
     found: list[PeriodMention] = []
     taken = bytearray(len(text))
     for kind, rx, needs in _COMPILED:
@@ -200,12 +213,16 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 break
         else:
             continue
-        scan_from = 0
-        if kind in _YEARS_HELD:
-            if len(year_starts) < _YEARS_HELD[kind]:
+        if kind in _ANCHORED:
+            anchor, held = _ANCHORED[kind]
+            if anchor not in anchors:
+                anchors[anchor] = [m.start() for m in _ANCHORS[anchor].finditer(text)]
+            if len(anchors[anchor]) < held:
                 continue
-            scan_from = max(0, year_starts[0] - _YEAR_LEAD)
-        for m in rx.finditer(text, scan_from):
+            matches = _near(rx, text, anchors[anchor])
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             s, e = m.start(), m.end()
             if s > 0 and text[s - 1].isalnum():
                 continue
@@ -227,6 +244,21 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
             found.append(pm)
             taken[s:e] = b"\x01" * (e - s)
     return sorted(found, key=lambda p: p.start)
+
+
+def _near(rx: re.Pattern[str], text: str, anchors: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern every match of which holds an anchor within
+    ``_ANCHOR_LEAD`` characters of its start: the engine is started only near anchors."""
+    pos, k = 0, 0
+    while True:
+        k = bisect.bisect_left(anchors, pos, k)
+        if k == len(anchors):
+            return
+        m = rx.search(text, max(pos, anchors[k] - _ANCHOR_LEAD))
+        if m is None:
+            return
+        yield m
+        pos = max(m.end(), m.start() + 1)
 
 
 def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodMention | None:
