@@ -248,8 +248,8 @@ def _is_table_line(text: str) -> bool:
 def _is_junk(s: str) -> bool:
     """A header, navigation, dateline, share-button, tag or caption line."""
     words = len(s.split())
-    m = _header_phrases().match(fold(s[:160]))  # header phrases open the line
-    if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8) and words <= 30:
+    m = _header_phrases().match(fold(s[:160])) if words <= 30 else None  # at the line start
+    if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8):
         return True
     if _DATE_ONLY.match(s) and words <= 10:
         return True
@@ -481,6 +481,9 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
 
 
 def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
+    """The paragraph's reading string (its lines joined, footnote markers blanked), its
+    folded form and the map back to view offsets."""
+    hidden_at = sorted(hidden)
     pieces: list[str] = []
     segments: list[tuple[int, int]] = []
     length = 0
@@ -491,10 +494,11 @@ def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
             cut = m.end() if m else 0
         body = ln.text[cut:]
         start = ln.start + cut
-        for off, n in hidden.items():  # blank footnote markers (same length)
-            if start <= off < start + len(body):
-                rel = off - start
-                body = body[:rel] + " " * n + body[rel + n :]
+        k0 = bisect.bisect_left(hidden_at, start)
+        k1 = bisect.bisect_left(hidden_at, start + len(body), k0)
+        for off in hidden_at[k0:k1]:  # blank footnote markers (same length)
+            rel, n = off - start, hidden[off]
+            body = body[:rel] + " " * n + body[rel + n :]
         if k:
             pieces.append(" ")
             segments.append((length, ln.start - 1))  # the line break before this line
@@ -515,16 +519,20 @@ def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
     p.folded = fold(p.text)
 
 
+def _mostly_upper(text: str) -> bool:
+    """At least 80% of the letters are capitals."""
+    letters = len(_LETTERS.findall(text))
+    return letters > 0 and len(_UPPER_LETTERS.findall(text)) >= 0.8 * letters
+
+
 def _classify(p: Paragraph) -> None:
     if p.kind != "body":
         return
     t = p.text
-    head = t[:200]
-    letters = len(_LETTERS.findall(head))
-    upper = letters > 0 and len(_UPPER_LETTERS.findall(head)) >= 0.8 * letters
+    if len(t) > 200 or _ends_terminal(t):
+        return  # headings are short and end without a stop
     m = _NUMBERED_HEADING.match(t)
-    unterminated = not _ends_terminal(t)
-    if m and unterminated and len(t) <= 200:
+    if m:
         num = m.group("num")
         if num.lower().startswith(("phần", "chương")):
             level = 1
@@ -533,9 +541,9 @@ def _classify(p: Paragraph) -> None:
         else:
             level = 3 + num.rstrip(".").count(".")
         p.kind, p.heading_level = "heading", level
-    elif upper and unterminated and len(t) <= 200:
+    elif _mostly_upper(t):
         p.kind, p.heading_level = "heading", 2
-    elif unterminated and len(t) <= 160 and not _OPEN_END.search(t):
+    elif len(t) <= 160 and not _OPEN_END.search(t):
         p.kind, p.heading_level = "heading", 9  # a cross-heading of a news article
 
 
