@@ -145,7 +145,8 @@ def test_dim_indicator_has_every_catalogue_code_with_properties(con):
 def test_dim_source_and_quarantined_files(con):
     sources = {r["source_id"]: r for r in rows(con, "select * from marts.dim_source")}
     assert sources[OFFICIAL]["published_date"] is None
-    assert sources[OFFICIAL]["observation_count"] == 18
+    assert sources[OFFICIAL]["observation_count"] == sum(
+        o["source_id"] == OFFICIAL for o in sample_rows()["observations"])
     assert sources[NEWS]["source_kind"] == "news"
     quarantined = rows(con, "select source_id, reason from marts.dim_quarantined_file")
     assert [r["source_id"] for r in quarantined] == ["013_scan.pdf"]
@@ -247,6 +248,12 @@ def test_target_tracking_assessments(con):
         ("grdp", "level", "2030"): "pending",
         ("grdp", "yoy_pct", "2026"): "pending",
         ("ocop_products", "level", "2025"): "no_data",
+        # the share of agriculture is lower-is-better (seed measure_directions)
+        ("grdp_agriculture", "share_pct", "2025"): "not_met",  # "19 - 20%" vs 20,28%
+        ("grdp_agriculture", "share_pct", "2030"): "pending",  # "dưới 12,5%"
+        # 12 "khu và cụm công nghiệp" and 1.500 ha do not measure "07 khu công nghiệp"
+        ("industrial_zones", "level", "2030"): "no_data",
+        ("paved_commune_roads_share", "level", "2030"): "pending",  # "trên 90%", 100% now
     }
 
     forest = tracked[("forest_cover", "level", "2025")]
@@ -271,10 +278,46 @@ def test_target_tracking_assessments(con):
 
     growth_2026 = tracked[("grdp", "yoy_pct", "2026")]
     assert growth_2026["required_cagr_pct"] is None       # not a level
-    assert growth_2026["gap"] == pytest.approx(8.5 - 10.5)  # vs the range's midpoint
+    assert growth_2026["target_point"] == pytest.approx(10.5)  # the range's midpoint
+    assert growth_2026["target_threshold"] == 10.0        # reached from 10 (higher is better)
+    assert growth_2026["gap"] == pytest.approx(8.5 - 10.0)
 
     ocop = tracked[("ocop_products", "level", "2025")]
     assert ocop["comparable_observation_id"] is None and ocop["gap"] is None
+
+
+def test_target_tracking_respects_lower_is_better_and_compares_like_with_like(con):
+    tracked = {
+        (r["indicator_code"], r["measure"], r["target_period_code"]): r
+        for r in rows(con, "select * from marts.mart_target_tracking")
+    }
+    share_2025 = tracked[("grdp_agriculture", "share_pct", "2025")]
+    assert share_2025["direction"] == "lower_is_better"          # measure override
+    assert share_2025["target_direction"] == "lower_is_better"
+    assert share_2025["target_threshold"] == 20.0                # the range's upper bound
+    assert share_2025["is_on_target"] is False
+    assert share_2025["attainment_pct"] == pytest.approx(20.0 / 20.28 * 100)
+
+    share_2030 = tracked[("grdp_agriculture", "share_pct", "2030")]
+    assert share_2030["target_direction"] == "lower_is_better"   # "dưới"
+    assert share_2030["comparable_value"] == 20.28
+    assert share_2030["attainment_pct"] == pytest.approx(61.637, abs=1e-3)  # not 162 %
+    assert share_2030["gap"] == pytest.approx(20.28 - 12.5)     # still to go
+    assert share_2030["required_cagr_pct"] is None              # a share, not a level
+
+    zones = tracked[("industrial_zones", "level", "2030")]
+    assert zones["target_mention"] == "07 khu công nghiệp"
+    assert zones["comparable_observation_id"] is None
+    assert zones["required_cagr_pct"] is None
+
+    roads = tracked[("paved_commune_roads_share", "level", "2030")]
+    assert roads["is_on_target"] is True
+    assert roads["required_cagr_pct"] is None                   # no negative "growth"
+    assert roads["attainment_pct"] == pytest.approx(100 / 90 * 100)
+
+    poverty = tracked[("poverty_rate", "level", "2025")]            # "dưới 5%" vs 5,5%
+    assert (poverty["target_direction"], poverty["is_on_target"]) == ("lower_is_better", False)
+    assert poverty["attainment_pct"] == pytest.approx(5.0 / 5.5 * 100)
 
 
 def test_estimate_from_an_unfinished_year_is_kept_as_its_own_series(con):
