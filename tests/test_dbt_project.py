@@ -342,3 +342,21 @@ def test_unknown_measure_code_fails_the_build(tmp_path):
     # the gate is where observations enter dbt: nothing is built from the bad rows
     for model in ("fct_indicator", "mart_indicator_series", "mart_target_tracking"):
         assert f"SKIP relation marts.{model} " in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("column", "number"), [
+    ("value", float("inf")), ("value", float("nan")), ("value_high", float("-inf")),
+])
+def test_a_value_that_is_not_finite_fails_the_build(tmp_path, column, number):
+    broken = sample_rows()
+    broken["observations"][0][column] = number
+    path = tmp_path / WAREHOUSE_NAME
+    write_landing(path, broken)
+    result = run_dbt("build", path, tmp_path)
+    assert result.returncode != 0
+    failures = [line for line in result.stdout.splitlines()
+                if "FAIL 1" in line and "fct_indicator_values_are_finite" in line]
+    assert failures, result.stdout
+    # the orchestrator publishes a build only when dbt succeeded: the marts stay as they were
+    assert "ERROR=1 " in result.stdout, result.stdout
+
