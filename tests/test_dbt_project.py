@@ -9,6 +9,7 @@ second build on a deliberately broken copy checks that the contract tests stop i
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import duckdb
@@ -78,6 +79,37 @@ def test_contract_tables_expose_the_required_columns(con):
                                "where table_schema = 'marts' and table_name = ?", [table])
         }
         assert set(columns) <= present, (table, set(columns) - present)
+
+
+CONTRACT_TABLES = ("fct_indicator", "dim_period", "dim_indicator", "dim_source")
+
+
+def test_every_column_declares_its_type_and_contract_tables_are_enforced(con, dbt_manifest):
+    """Column types shown in the Dagster UI come from the YAML `data_type`s: every column
+    of every model declares one, equal to the type DuckDB built; the four contract tables
+    of the observation contract (section 2) are dbt contracts, so a type or column that
+    drifts fails the build."""
+    manifest = json.loads(dbt_manifest.read_text())
+    built = {
+        (r["table_name"], r["column_name"]): r["data_type"].lower()
+        for r in rows(con, "select table_name, column_name, data_type "
+                           "from information_schema.columns")
+    }
+    models = [n for n in manifest["nodes"].values()
+              if n["resource_type"] == "model" and n["package_name"] == "provstats"]
+    assert len(models) >= 17
+    for node in models:
+        columns = node["columns"]
+        names = {r["column_name"] for r in rows(
+            con, "select column_name from information_schema.columns where table_name = ?",
+            [node["name"]])}
+        assert set(columns) == names, (node["name"], set(columns) ^ names)
+        for name, column in columns.items():
+            assert column["data_type"], (node["name"], name)
+            assert column["data_type"] == built[(node["name"], name)], (node["name"], name)
+            assert column["description"], (node["name"], name)
+        enforced = node["config"]["contract"]["enforced"]
+        assert enforced is (node["name"] in CONTRACT_TABLES), node["name"]
 
 
 def test_fct_indicator_keeps_every_landing_observation(con):
