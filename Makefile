@@ -37,13 +37,17 @@ help:
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
-	touch $@
+	@echo "provstats: setting up the Python environment in $(VENV) (about a minute the first time)"
+	@test -x $(PY) || { echo "  creating $(VENV) with $(PYTHON_SYSTEM)"; $(PYTHON_SYSTEM) -m venv $(VENV); }
+	@echo "  installing the pinned packages of requirements.lock"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "  installing provstats itself (editable)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
 
 dbt-parse: venv
-	$(VENV)/bin/dbt parse $(DBT_FLAGS) --quiet
+	@echo "provstats: parsing the dbt project (dbt parse)"
+	@$(VENV)/bin/dbt parse $(DBT_FLAGS) --quiet
 
 run: venv dbt-parse
 	$(PY) -m orchestration refresh
