@@ -61,10 +61,13 @@ paths: venv
 test: venv
 	$(VENV)/bin/pytest
 
+# dg dev under a supervisor that stops the UI, the daemon and any run on Ctrl-C or SIGTERM
+# (orchestration/devserver.py). DEV_HOST / DEV_PORT choose the address.
+DEV_HOST ?= 127.0.0.1
+DEV_PORT ?= 3000
+
 dev: venv dbt-parse
-	mkdir -p "$(DAGSTER_HOME)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dagster dev -m orchestration.definitions \
-		--host 127.0.0.1 --port 3000
+	$(PY) -m orchestration dev --host $(DEV_HOST) --port $(DEV_PORT)
 
 notebooks: venv
 	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks

@@ -3,6 +3,7 @@
     python -m orchestration refresh          # incremental refresh (job refresh_warehouse)
     python -m orchestration refresh --full   # re-extract everything (job full_rebuild)
     python -m orchestration paths            # where the raw files, warehouse and instance are
+    python -m orchestration dev              # Dagster UI + daemon (dg dev), stops cleanly
 
 Runs are recorded in DAGSTER_HOME (default ``<project>/.dagster_home``), so they show in
 the UI (``make dev``) next to scheduled and sensor runs. A refresh prints one line per
@@ -232,10 +233,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Dagster console log level with --verbose (default INFO)",
     )
     commands.add_parser("paths", help="print the resolved RAW_DIR, WAREHOUSE_PATH, DAGSTER_HOME")
+    dev_cmd = commands.add_parser(
+        "dev", help="Dagster UI and daemon (dg dev) until Ctrl-C or SIGTERM, then stop all of it"
+    )
+    dev_cmd.add_argument("--host", default="127.0.0.1", help="address of the UI (127.0.0.1)")
+    dev_cmd.add_argument("--port", type=int, default=3000, help="port of the UI (3000)")
     args = parser.parse_args(argv)
     if args.command == "paths":
         print_paths()
         return 0
+    if args.command == "dev":
+        from orchestration import devserver
+
+        return devserver.run(args.host, args.port)
     return refresh(full=args.full, log_level=args.log_level, verbose=args.verbose)
 
 
