@@ -214,12 +214,14 @@ _DBT_STRING_TYPE = re.compile(r"^character varying(\(\d+\))?$", re.IGNORECASE)
 
 
 def _duckdb_types(event: Any) -> Any:
-    """The event with its column schema's types as DuckDB names them."""
+    """The event with its column schema's types as DuckDB names them, in lower case like
+    the `data_type`s of the model YAML."""
     schema = (getattr(event, "metadata", None) or {}).get(_COLUMN_SCHEMA_KEY)
     schema = getattr(schema, "value", schema)
     if not isinstance(schema, dg.TableSchema):
         return event
-    columns = [replace(c, type=_DBT_STRING_TYPE.sub("varchar", c.type)) for c in schema.columns]
+    columns = [replace(c, type=_DBT_STRING_TYPE.sub("varchar", c.type).lower())
+               for c in schema.columns]
     return event.with_metadata({
         **event.metadata,
         _COLUMN_SCHEMA_KEY: dg.TableSchema(columns=columns, constraints=schema.constraints),
