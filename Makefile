@@ -6,6 +6,8 @@
 #   make test          the test suite (what CI runs)
 #   make dev           Dagster UI + daemon on http://127.0.0.1:3000 (schedule, sensor)
 #   make notebooks     JupyterLab on http://127.0.0.1:8888 in notebooks/
+#   make docs          dbt docs site on http://127.0.0.1:8080
+#   make export        marts as Parquet + CSV with a data dictionary in warehouse/export/
 #   make eval          score the warehouse against the gold annotations
 #   make lint          ruff
 #   make bench         timings of scan, extraction and refreshes
@@ -29,10 +31,11 @@ export RAW_DIR WAREHOUSE_PATH DAGSTER_HOME
 DBT_FLAGS := --project-dir dbt_project --profiles-dir dbt_project
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv run full-rebuild dbt-parse test dev notebooks eval lint bench paths lock
+.PHONY: help venv run full-rebuild dbt-parse test dev notebooks docs export eval lint bench \
+	paths lock
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -69,8 +72,23 @@ DEV_PORT ?= 3000
 dev: venv dbt-parse
 	$(PY) -m orchestration dev --host $(DEV_HOST) --port $(DEV_PORT)
 
+NOTEBOOK_PORT ?= 8888
+DOCS_PORT     ?= 8080
+# JupyterLab refuses to start as root without --allow-root; containers and CI run as root.
+JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# (jupysql's ploomber-core would otherwise report usage and look for new versions)
 notebooks: venv
-	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	PLOOMBER_STATS_ENABLED=false PLOOMBER_VERSION_CHECK_DISABLED=true \
+		$(VENV)/bin/jupyter lab --ip 127.0.0.1 --port $(NOTEBOOK_PORT) --no-browser \
+		--ServerApp.root_dir=notebooks $(JUPYTER_ROOT_FLAG)
+
+# dbt docs generate on a copy of the published warehouse, then dbt docs serve.
+docs: venv
+	$(PY) -m orchestration docs --serve --port $(DOCS_PORT)
+
+export: venv
+	$(PY) -m orchestration export
 
 eval: venv
 	$(PY) scripts/score_gold.py --warehouse "$(WAREHOUSE_PATH)" \

@@ -4,6 +4,8 @@
     python -m orchestration refresh --full   # re-extract everything (job full_rebuild)
     python -m orchestration paths            # where the raw files, warehouse and instance are
     python -m orchestration dev              # Dagster UI + daemon (dg dev), stops cleanly
+    python -m orchestration docs [--serve]   # dbt docs site (from a copy of the warehouse)
+    python -m orchestration export           # marts as Parquet + CSV, data dictionary
 
 Runs are recorded in DAGSTER_HOME (default ``<project>/.dagster_home``), so they show in
 the UI (``make dev``) next to scheduled and sensor runs. A refresh prints one line per
@@ -238,7 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     dev_cmd.add_argument("--host", default="127.0.0.1", help="address of the UI (127.0.0.1)")
     dev_cmd.add_argument("--port", type=int, default=3000, help="port of the UI (3000)")
+    from orchestration import publishing
+
+    publishing.add_commands(commands)
     args = parser.parse_args(argv)
+    published = publishing.run_command(args)
+    if published is not None:
+        return published
     if args.command == "paths":
         print_paths()
         return 0
