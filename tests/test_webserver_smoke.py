@@ -16,9 +16,11 @@ the gRPC code server it spawns) gets SIGTERM, then SIGKILL after 30 s.
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,7 +35,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv, pipeline_env_context
 
 # Loading the code location takes ~30-60 s alone, minutes on a busy 2-CPU box; a
 # webserver that exits early fails the test at once.
@@ -185,30 +187,32 @@ def graphql(base: str, query: str) -> dict[str, Any]:
     return body["data"]
 
 
-@pytest.fixture
-def refreshed(pipeline_env: PipelineEnv, defs) -> PipelineEnv:
-    """One refresh recorded in the environment's persistent DAGSTER_HOME (with the
-    project's instance settings), as ``make run`` leaves it for the UI."""
+@pytest.fixture(scope="module")
+def refreshed(defs, tmp_path_factory) -> Iterator[PipelineEnv]:
+    """One refresh recorded in a private persistent DAGSTER_HOME (with the project's
+    instance settings), as ``make run`` leaves it for the UI."""
     import dagster as dg
 
-    shutil.copyfile(ROOT / ".dagster_home" / "dagster.yaml",
-                    pipeline_env.dagster_home / "dagster.yaml")
-    with dg.DagsterInstance.get() as instance:
-        result = pipeline_env.run(defs, instance=instance)
-    assert result.success
-    return pipeline_env
+    with pipeline_env_context(tmp_path_factory.mktemp("ui")) as pipeline_env:
+        shutil.copyfile(ROOT / ".dagster_home" / "dagster.yaml",
+                        pipeline_env.dagster_home / "dagster.yaml")
+        with dg.DagsterInstance.get() as instance:
+            result = pipeline_env.run(defs, instance=instance)
+        assert result.success
+        yield pipeline_env
 
 
-@pytest.fixture
-def webserver(refreshed: PipelineEnv, dbt_manifest: Path, tmp_path: Path) -> Iterator[str]:
-    """A running webserver on a free local port; yields its base URL, stops it after.
+@pytest.fixture(scope="module")
+def webserver(refreshed: PipelineEnv, dbt_manifest: Path, tmp_path_factory) -> Iterator[str]:
+    """A running webserver on a free local port (one for the module); yields its base
+    URL, stops it after.
 
     Started like ``dagster-webserver`` in the project folder with no target: the code
     location comes from pyproject.toml's ``[tool.dagster]``.
     """
     pipeline_env = refreshed
     port = _free_port()
-    log = tmp_path / "webserver.log"
+    log = tmp_path_factory.mktemp("webserver") / "webserver.log"
     executable = Path(sys.executable).with_name("dagster-webserver")
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -301,3 +305,35 @@ def test_ui_shows_row_counts_and_column_types_of_dbt_models(webserver: str,
                for c in entries["dagster/column_schema"]["schema"]["columns"]}
     assert columns["observation_id"] == "varchar" and columns["value"] == "double"
     assert columns["period_code"] == "varchar" and columns["span_start"] == "integer"
+
+
+# ------------------------------------------------------------------ a browser
+def _page_text(url: str, screenshot: Path) -> str:
+    """The text of ``url`` as headless Chromium renders it (the UI is a JavaScript app:
+    the GraphQL answers are in the page only after its scripts ran); a screenshot too."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, ("headless Chromium is needed for this test: apt-get install chromium "
+                      "(.ci/run installs it)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--virtual-time-budget=30000", "--window-size=1400,1000"]
+    subprocess.run([chromium, *flags, f"--screenshot={screenshot}", url],
+                   capture_output=True, timeout=SUBPROCESS_TIMEOUT_S, check=True)
+    dom = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True,
+                         text=True, timeout=SUBPROCESS_TIMEOUT_S, check=True).stdout
+    dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
+
+
+def test_fct_indicator_asset_page_in_a_browser(webserver: str, refreshed: PipelineEnv,
+                                               tmp_path: Path) -> None:
+    """What an operator sees on the asset page of fct_indicator: the row count, the code
+    location, the column types, the check results — and no "(unserializable)" entry."""
+    screenshot = tmp_path / "fct_indicator.png"
+    text = _page_text(f"{webserver}/assets/marts/fct_indicator", screenshot)
+    assert screenshot.stat().st_size > 10_000
+    rows = refreshed.scalar("select count(*) from marts.fct_indicator")
+    assert re.search(rf"Row count {rows:,}\b".replace(",", "[,.]?"), text), text[:2000]
+    assert "provstats" in text and "Latest check results" in text
+    assert "observation_id" in text and "varchar" in text
+    assert "unserializable" not in text
+
