@@ -190,6 +190,7 @@ _ANCHORS = {
     "month_word": re.compile(r"\stháng"),
 }
 _ANCHOR_LEAD = 60
+_ANCHOR_REACH = 300
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
@@ -248,15 +249,17 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
 
 def _near(rx: re.Pattern[str], text: str, anchors: list[int]) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)`` for a pattern every match of which holds an anchor within
-    ``_ANCHOR_LEAD`` characters of its start: the engine is started only near anchors."""
-    pos, k = 0, 0
-    while True:
-        k = bisect.bisect_left(anchors, pos, k)
-        if k == len(anchors):
-            return
-        m = rx.search(text, max(pos, anchors[k] - _ANCHOR_LEAD))
-        if m is None:
-            return
+    ``_ANCHOR_LEAD`` characters of its start: the engine is run only around anchors
+    (from ``_ANCHOR_LEAD`` before one to ``_ANCHOR_REACH`` after it, more than any match
+    and what it looks ahead at)."""
+    pos = 0
+    for a in anchors:
+        if a < pos:
+            continue
+        m = rx.search(text, max(pos, a - _ANCHOR_LEAD), a + _ANCHOR_REACH)
+        if m is None or m.start() > a:
+            pos = a + 1  # no match holds this anchor
+            continue
         yield m
         pos = max(m.end(), m.start() + 1)
 

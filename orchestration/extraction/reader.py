@@ -374,6 +374,7 @@ class SentenceReader:
         self.clause_starts = [c.start for c in self.clauses]
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
+        self._toks_in: dict[tuple[int, int], list[Tok]] = {}
         self.ref_periods = [p for p in self.periods if not p.is_name]
         self.ref_starts = [p.start for p in self.ref_periods]
         self.all_starts = [p.start for p in self.periods]
@@ -405,8 +406,12 @@ class SentenceReader:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
 
     def toks_in(self, a: int, b: int) -> list[Tok]:
-        """Words lying inside ``[a, b)``."""
-        return _within(self.toks, self.tok_starts, a, b)
+        """Words lying inside ``[a, b)`` (remembered: readers ask for the same windows
+        again; the list returned is shared and must not be changed)."""
+        found = self._toks_in.get((a, b))
+        if found is None:
+            found = self._toks_in[(a, b)] = _within(self.toks, self.tok_starts, a, b)
+        return found
 
     def is_reference(self, p: PeriodMention, lo: int = 0) -> bool:
         """A period the statement is about: not a comparison base ("so với năm 2020"),
