@@ -151,6 +151,11 @@ _VALUE_VERB = re.compile(
     r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|thứ|hạng|với|đón|"
     r"thu\s+hút|phục\s+vụ|giao|bằng|gấp|chiếm|trên|dưới|hơn|gần)\s*$"
 )
+#: "tăng 3,6% về số doanh nghiệp": the words after "về" (in terms of) say which of the
+#: things read before the number it is about
+_IN_TERMS_OF = re.compile(r"\s*về\s+(?:mặt\s+)?((?:[^\W\d_]+\s*){1,4})")
+#: what separates the numbers of a list ("12%, 15% và 35%")
+_LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
 _PLAN_AFTER = re.compile(
     r"\s*(?:so\s+với\s+)?(?:kế\s+hoạch|dự\s+toán|kh\b|chỉ\s+tiêu|mục\s+tiêu|nhiệm\s+vụ)"
@@ -451,6 +456,7 @@ class SentenceReader:
 
     def read(self) -> list[Reading]:
         out: list[Reading] = []
+        self.readings = out  # the sentence's readings so far
         qi = 0
         for ci, clause in enumerate(self.clauses):
             self._clause_context(ci, clause)
@@ -746,6 +752,9 @@ class SentenceReader:
             inherited = self.state.subject
             if inherited.value.known and self._compatible_any(inherited.value.codes, q):
                 return inherited, "the number the bracket belongs to"
+        respective = self._respective_subject(q, clause) or self._in_terms_of(q)
+        if respective is not None:
+            return respective
         # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
         if q.kind == "count":
             end = min(clause.end, q.end + 40)
@@ -848,6 +857,77 @@ class SentenceReader:
                     "vehicles per day"
                 )
         return None, "no subject"
+
+    def _respective_subject(self, q: Quantity, clause: Clause) -> tuple[Decision, str] | None:
+        """ "…, tăng lần lượt 12% và 35%": the k-th number of a list after "lần lượt"
+        (respectively) is about the k-th of as many things read before it in the
+        sentence."""
+        cue = next(
+            (
+                t
+                for t in self.toks_in(clause.start, q.start)
+                if t.kind == "clause" and t.role == "respectively"
+            ),
+            None,
+        )
+        if cue is None:
+            return None
+        listed: list[Quantity] = []
+        for x in self.quantities:
+            if x.start < cue.end:
+                continue
+            if listed and not _LIST_GLUE.fullmatch(self.masked[listed[-1].end : x.start]):
+                break
+            listed.append(x)
+        if len(listed) < 2 or q not in listed:
+            return None
+        named: list[Indicator] = []
+        for r in self.readings:
+            fresh = not named or named[-1] is not r.indicator
+            if r.end <= cue.start and r.indicator is not None and fresh:
+                named.append(r.indicator)
+        if len(named) < len(listed):
+            return None
+        ind = named[len(named) - len(listed) + listed.index(q)]
+        if not self._compatible(ind.code, q):
+            return None
+        return Decision(Subject((ind.code,), cue.text), "clause", cue.text), (
+            f"'{cue.text}': number {listed.index(q) + 1} of {len(listed)} is about "
+            f"the {listed.index(q) + 1}th of the last {len(listed)} things read"
+        )
+
+    def _in_terms_of(self, q: Quantity) -> tuple[Decision, str] | None:
+        """ "…, tăng 3,6% về số doanh nghiệp và 11% về vốn": a number followed by "về"
+        and words is about the one thing read before it in the sentence whose words
+        (its unit, its name) share the most of those words."""
+        m = _IN_TERMS_OF.match(self.masked, q.end)
+        if m is None:
+            return None
+        named = m.group(1)
+        for f in function_matcher().finditer(named):  # "số lượng", "tổng", "các"
+            named = named[: f.start] + " " * (f.end - f.start) + named[f.end :]
+        words = set(named.split())
+        best: list[tuple[int, Indicator]] = []
+        for r in self.readings:
+            if r.indicator is None or r.end > q.start:
+                continue
+            cue = (r.evidence.get("subject") or {}).get("cue") or ""
+            said = set(self.masked[r.start : r.end].split()) | set(cue.split())
+            shared = len(words & said)
+            if shared:
+                best.append((shared, r.indicator))
+        if not best:
+            return None
+        top = max(n for n, _ in best)
+        chosen = {ind.code: ind for n, ind in best if n == top}
+        if len(chosen) != 1:
+            return None
+        ind = next(iter(chosen.values()))
+        if not self._compatible(ind.code, q):
+            return None
+        return Decision(Subject((ind.code,), m.group(0).strip()), "clause", m.group(0).strip()), (
+            f"'{m.group(0).strip()}': the thing read before it with those words"
+        )
 
     def _names_counted(self, subject: Decision, q: Quantity) -> bool:
         """A count inherits a subject only when the subject names what it counts ("1 khu
@@ -1005,13 +1085,24 @@ class SentenceReader:
         for m in self.count_words:
             if lo <= m.start and m.end <= hi:
                 covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
-        head = self.masked[lo:verb_start]
         qualifiers = _qualifier_word_set()
-        words = []
-        for m in _LETTER_WORD.finditer(head):
-            if covered[m.start()] or m.group(0) in qualifiers:
-                continue
-            words.append(m.group(0))
+
+        def uncovered(a: int, b: int) -> list[str]:
+            return [
+                m.group(0)
+                for m in _LETTER_WORD.finditer(self.masked, a, b)
+                if not covered[m.start() - lo] and m.group(0) not in qualifiers
+            ]
+
+        words = uncovered(lo, verb_start)
+        if not words and verb_start < hi:
+            # nothing before the verb, words between the verb and the number: they name
+            # what is measured ("như thu từ doanh nghiệp nhà nước 186 tỷ đồng")
+            start = max(t.end for t in toks if t.kind in ("measure", "status") and t.end <= hi)
+            k = bisect.bisect_left(self.q_starts, hi)
+            if k > 0:  # not the words of a number before it
+                start = max(start, self.quantities[k - 1].end)
+            words = uncovered(start, hi)
         return " ".join(words) if words else None
 
     def _component(self, t: Tok, q: Quantity, hi: int) -> tuple[Decision, str]:
