@@ -297,6 +297,8 @@ class _Extraction:
     def _append(
         self, r: Reading, vs: int, ve: int, qs: int, qe: int, quote: str, extra: dict[str, Any]
     ) -> None:
+        if r.indicator is None and not r.unit:
+            return  # a bare number no indicator and no unit of the contract speaks of
         start, end = self._stored_span(vs, ve)
         quote_start, quote_end = self._stored_span(qs, qe)
         ev = dict(r.evidence)
