@@ -612,6 +612,11 @@ class SentenceReader:
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
             ind = None
+        if ind is not None and q.kind == "pp" and not ind.is_rate and measure != "contribution_pp":
+            # "thấp hơn cả nước 1,9 điểm phần trăm": points change a rate (here the growth
+            # rate), which no measure of an amount says
+            ev["indicator_rule"] = f"percentage points of {ind.code}, not a rate: unassigned"
+            ind = None
         period_d, own_period = self._period(q, clause, host, measure, ind)
         if period_d is None:
             return None

@@ -1,0 +1,34 @@
+"""Numbers no catalogue indicator fits stay unassigned (a wrong indicator is worse than
+none). Sentences are written for these tests."""
+
+from __future__ import annotations
+
+from orchestration.extraction import extract_observations
+
+
+def _by_mention(text: str, published: str) -> dict[str, object]:
+    return {o.mention: o for o in extract_observations(text, published_date=published)}
+
+
+def test_percentage_points_of_an_amount_are_unassigned_but_contributions_are_kept():
+    obs = _by_mention(
+        "Năm 2024, tốc độ tăng trưởng GRDP của tỉnh Sóc Trăng đạt 6,1%, cao hơn mức tăng của "
+        "cả nước 0,8 điểm phần trăm. Khu vực dịch vụ tăng 7,2%, đóng góp 2,9 điểm "
+        "phần trăm vào mức tăng chung.",
+        "2025-01-15",
+    )
+    assert obs["6,1%"].indicator_code == "grdp"
+    assert obs["0,8 điểm phần trăm"].indicator_code is None
+    assert "not a rate" in obs["0,8 điểm phần trăm"].evidence["indicator_rule"]
+    assert obs["2,9 điểm phần trăm"].indicator_code == "grdp_services"
+    assert obs["2,9 điểm phần trăm"].measure == "contribution_pp"
+
+
+def test_percentage_points_of_a_rate_are_its_change():
+    obs = _by_mention(
+        "Đến cuối năm 2023, tỷ lệ hộ nghèo của tỉnh Điện Biên còn 19,6%, giảm 4,1 điểm phần "
+        "trăm so với năm 2022.",
+        "2024-01-10",
+    )
+    assert obs["4,1 điểm phần trăm"].indicator_code == "poverty_rate"
+    assert obs["4,1 điểm phần trăm"].measure == "change_abs"
