@@ -32,3 +32,13 @@ def test_percentage_points_of_a_rate_are_its_change():
     )
     assert obs["4,1 điểm phần trăm"].indicator_code == "poverty_rate"
     assert obs["4,1 điểm phần trăm"].measure == "change_abs"
+
+
+def test_a_capitalised_place_head_inside_a_sentence_names_a_smaller_place():
+    obs = _by_mention(
+        "Dịp nghỉ lễ, toàn tỉnh Quảng Bình đón 210 nghìn lượt khách. Riêng Khu du lịch "
+        "hang động quốc gia Phong Nha đón 64 nghìn lượt khách.",
+        "2025-05-06",
+    )
+    assert obs["210 nghìn lượt khách"].indicator_code == "tourists"
+    assert obs["64 nghìn lượt khách"].indicator_code is None

@@ -45,6 +45,7 @@ from .lexicon import (
 from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
 from .periods import Period
+from .phrases import PhraseMatch
 from .places import NATIONAL, is_proper_noun
 from .text import UPPER, fold
 
@@ -186,11 +187,8 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             if e.value and e.value not in by_kind[key]:
                 by_kind[key].append(e.value)
         for (kind, role), values in by_kind.items():
-            if kind == "place" and role == "subplace":
-                # "huyện Đồng Văn", "Khu kinh tế Dung Quất": a head noun with a proper name
-                after = original[m.end : m.end + 30].lstrip()
-                if not (after[:1].isupper() or after[:1].isdigit()):
-                    continue
+            if kind == "place" and role == "subplace" and not _names_a_place(original, m):
+                continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
     if not verbs:
         return out
@@ -206,6 +204,25 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
     return out
+
+
+def _names_a_place(original: str, m: PhraseMatch) -> bool:
+    """A head noun of a smaller place heads a proper name: a capitalised name follows it
+    ("huyện Đồng Văn", "Khu kinh tế Dung Quất"), or the head itself is capitalised inside
+    a sentence ("Riêng Khu du lịch sinh thái Tràng An đón …")."""
+    after = original[m.end : m.end + 30].lstrip()
+    if after[:1].isupper() or after[:1].isdigit():
+        return True
+    before = original[max(0, m.start - 3) : m.start].rstrip()
+    return original[m.start : m.start + 1].isupper() and before[-1:] not in (
+        "",
+        ".",
+        "!",
+        "?",
+        ":",
+        ";",
+        "\n",
+    )
 
 
 def _mask(folded: str, periods: list[PeriodMention]) -> str:
