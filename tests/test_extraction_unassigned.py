@@ -42,3 +42,14 @@ def test_a_capitalised_place_head_inside_a_sentence_names_a_smaller_place():
     )
     assert obs["210 nghìn lượt khách"].indicator_code == "tourists"
     assert obs["64 nghìn lượt khách"].indicator_code is None
+
+
+def test_a_trade_surplus_is_not_the_turnover_named_before_it():
+    obs = _by_mention(
+        "Năm 2024, kim ngạch xuất khẩu của tỉnh Long An đạt 9,2 tỷ USD; kim ngạch nhập khẩu "
+        "đạt 6,1 tỷ USD; tỉnh xuất siêu 3,1 tỷ USD.",
+        "2025-01-12",
+    )
+    assert obs["9,2 tỷ USD"].indicator_code == "export_turnover"
+    assert obs["6,1 tỷ USD"].indicator_code == "import_turnover"
+    assert obs["3,1 tỷ USD"].indicator_code is None
