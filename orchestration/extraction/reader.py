@@ -1089,42 +1089,45 @@ class SentenceReader:
         m = _PROPER_RUN.match(self.original, pos)
         return m.end() if m else pos
 
-    def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
-        """Content words heading the clause (before its verbs) that no list knows."""
-        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
-            return None
+    def _coverage(self, toks: list[Tok], lo: int, hi: int) -> bytearray:
+        """For each character of ``[lo, hi)``: does a word list know it (a name, a verb,
+        a function word, a period, a count's words)?"""
         covered = bytearray(hi - lo + 1)
-        verb_start = hi
-        toks = toks + self.function_toks(lo, hi)
-        for t in toks:
-            covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
-                max(0, t.end - lo) - max(0, t.start - lo)
-            )
-            if t.kind in ("measure", "status") and t.start < verb_start and t.start > lo:
-                verb_start = t.start
+        for t in toks + self.function_toks(lo, hi):
+            a, b = max(0, t.start - lo), max(0, t.end - lo)
+            covered[a:b] = b"\x01" * max(0, min(b, hi - lo + 1) - a)
         for p in self.all_periods_in(lo, hi):
             covered[p.start - lo : min(p.end, hi) - lo] = b"\x01" * (min(p.end, hi) - p.start)
         for m in self.count_words:
             if lo <= m.start and m.end <= hi:
                 covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
+        return covered
+
+    def _unknown_words(self, covered: bytearray, lo: int, a: int, b: int) -> list[str]:
+        """Words of ``[a, b)`` no word list knows (``covered`` starts at ``lo``)."""
         qualifiers = _qualifier_word_set()
+        return [
+            m.group(0)
+            for m in _LETTER_WORD.finditer(self.masked, a, b)
+            if not covered[m.start() - lo] and m.group(0) not in qualifiers
+        ]
 
-        def uncovered(a: int, b: int) -> list[str]:
-            return [
-                m.group(0)
-                for m in _LETTER_WORD.finditer(self.masked, a, b)
-                if not covered[m.start() - lo] and m.group(0) not in qualifiers
-            ]
-
-        words = uncovered(lo, verb_start)
+    def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
+        """Content words heading the clause (before its verbs) that no list knows."""
+        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
+            return None
+        covered = self._coverage(toks, lo, hi)
+        verbs = [t for t in toks if t.kind in ("measure", "status")]
+        verb_start = min((t.start for t in verbs if t.start > lo), default=hi)
+        words = self._unknown_words(covered, lo, lo, verb_start)
         if not words and verb_start < hi:
             # nothing before the verb, words between the verb and the number: they name
             # what is measured ("như thu từ doanh nghiệp nhà nước 186 tỷ đồng")
-            start = max(t.end for t in toks if t.kind in ("measure", "status") and t.end <= hi)
+            start = max(t.end for t in verbs if t.end <= hi)
             k = bisect.bisect_left(self.q_starts, hi)
             if k > 0:  # not the words of a number before it
                 start = max(start, self.quantities[k - 1].end)
-            words = uncovered(start, hi)
+            words = self._unknown_words(covered, lo, start, hi)
         return " ".join(words) if words else None
 
     def _component(self, t: Tok, q: Quantity, hi: int) -> tuple[Decision, str]:
