@@ -53,3 +53,17 @@ def test_a_trade_surplus_is_not_the_turnover_named_before_it():
     assert obs["9,2 tỷ USD"].indicator_code == "export_turnover"
     assert obs["6,1 tỷ USD"].indicator_code == "import_turnover"
     assert obs["3,1 tỷ USD"].indicator_code is None
+
+
+def test_a_smaller_place_speaks_for_the_clauses_after_it_until_the_whole_is_named():
+    obs = _by_mention(
+        "Chín tháng năm 2025, Khu kinh tế Nghi Sơn thu hút thêm 9 dự án, trong đó có 3 dự "
+        "án FDI với tổng vốn 420 triệu USD. Huyện Như Xuân thu hút 2 dự án, toàn tỉnh "
+        "Thanh Hóa thu hút 57 dự án.",
+        "2025-10-08",
+    )
+    assert obs["9 dự án"].indicator_code is None
+    assert obs["3 dự án"].indicator_code is None
+    assert obs["420 triệu USD"].indicator_code is None
+    assert obs["2 dự án"].indicator_code is None
+    assert obs["57 dự án"].indicator_code == "investment_projects"

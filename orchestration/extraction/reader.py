@@ -155,6 +155,8 @@ _VALUE_VERB = re.compile(
 #: "tăng 3,6% về số doanh nghiệp": the words after "về" (in terms of) say which of the
 #: things read before the number it is about
 _IN_TERMS_OF = re.compile(r"\s*về\s+(?:mặt\s+)?((?:[^\W\d_]+\s*){1,4})")
+#: places a clause names that speak of the whole province again, not of a part of it
+_WHOLE_PLACES = frozenset({"province", "national", "self"})
 #: what separates the numbers of a list ("12%, 15% và 35%")
 _LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
@@ -597,8 +599,13 @@ class SentenceReader:
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
-        place_scope = self._subplaces(self.toks_in(lo, q.start)) or (
-            [self.state.subplace] if self.state.subplace is not None else []
+        before = self.toks_in(lo, q.start)
+        own_places = self._subplaces(before)
+        if own_places:  # "Riêng huyện X …, trong đó …": the clauses after speak of it too
+            self.state.subplace = own_places[-1]
+        whole = any(t.kind == "place" and t.role in _WHOLE_PLACES for t in before)
+        place_scope = own_places or (
+            [self.state.subplace] if self.state.subplace is not None and not whole else []
         )
         if place_scope and subject is not None and subject.value.known:
             t = place_scope[-1]
