@@ -67,3 +67,15 @@ def test_a_smaller_place_speaks_for_the_clauses_after_it_until_the_whole_is_name
     assert obs["420 triệu USD"].indicator_code is None
     assert obs["2 dự án"].indicator_code is None
     assert obs["57 dự án"].indicator_code == "investment_projects"
+
+
+def test_a_multiple_of_another_places_value_is_unassigned_but_of_a_base_year_is_kept():
+    obs = _by_mention(
+        "Năm 2024, GRDP bình quân đầu người của tỉnh Quảng Ninh đạt 248 triệu đồng, gấp "
+        "2,1 lần mức bình quân cả nước và gấp 1,6 lần so với năm 2019.",
+        "2025-01-18",
+    )
+    assert obs["248 triệu đồng"].indicator_code == "grdp_per_capita"
+    assert obs["2,1 lần"].indicator_code is None
+    assert obs["1,6 lần"].indicator_code == "grdp_per_capita"
+    assert obs["1,6 lần"].measure == "multiple_of_base"

@@ -636,6 +636,14 @@ class SentenceReader:
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
             ind = None
+        if (
+            ind is not None
+            and measure == "multiple_of_base"
+            and self._compared_with_a_place(q, clause)
+        ):
+            # "gấp 2,3 lần mức bình quân cả nước": a multiple of another place's value
+            ev["indicator_rule"] = "a multiple of another place's value: unassigned"
+            ind = None
         if ind is not None and q.kind == "pp" and not ind.is_rate and measure != "contribution_pp":
             # "thấp hơn cả nước 1,9 điểm phần trăm": points change a rate (here the growth
             # rate), which no measure of an amount says
@@ -1095,6 +1103,14 @@ class SentenceReader:
         """End of the run of capitalised words (a proper name) starting at ``pos``."""
         m = _PROPER_RUN.match(self.original, pos)
         return m.end() if m else pos
+
+    def _compared_with_a_place(self, q: Quantity, clause: Clause) -> bool:
+        """The words after a number name another place (the country, a province) it is
+        compared with."""
+        return any(
+            t.kind == "place" and t.role in ("national", "province")
+            for t in self.toks_in(q.end, clause.end)
+        )
 
     def _coverage(self, toks: list[Tok], lo: int, hi: int) -> bytearray:
         """For each character of ``[lo, hi)``: does a word list know it (a name, a verb,
