@@ -79,3 +79,13 @@ def test_a_multiple_of_another_places_value_is_unassigned_but_of_a_base_year_is_
     assert obs["2,1 lần"].indicator_code is None
     assert obs["1,6 lần"].indicator_code == "grdp_per_capita"
     assert obs["1,6 lần"].measure == "multiple_of_base"
+
+
+def test_a_smaller_place_speaks_only_up_to_the_next_semicolon():
+    obs = _by_mention(
+        "Năm 2024, GRDP tỉnh Hà Tĩnh tăng 6,8%, đứng thứ 4 trong 6 tỉnh, thành phố vùng "
+        "Bắc Trung Bộ; trong đó khu vực dịch vụ tăng 7,1%.",
+        "2025-01-20",
+    )
+    assert obs["6,8%"].indicator_code == "grdp"
+    assert obs["7,1%"].indicator_code == "grdp_services"

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from .context import Decision, Publication, Scope, Subject
-from .lexicon import noun_matcher, verb_matcher
+from .lexicon import noun_matcher, verb_matches
 from .model import Observation
 from .numbers import english_style
 from .period_grammar import find_periods
@@ -142,7 +142,7 @@ class _Extraction:
         return None
 
     def _reporting_period_in(self, folded: str, year: int | None) -> Decision | None:
-        roles = {e.role for m in verb_matcher().finditer(folded) for e in m.entries}
+        roles = {e.role for m in verb_matches(folded) for e in m.entries}
         if roles & {"target_verb"} and not roles & {"estimate"}:
             return None  # "Năm 2025 phấn đấu tăng trưởng 8%": a target, not a report
         p_folded = folded
@@ -333,9 +333,7 @@ def _context_year(scope: Scope, pub: Publication) -> int | None:
 def _named_subject(p: Paragraph) -> Subject | None:
     masked = _mask(p.folded, find_periods(p.folded))
     growth = any(
-        e.kind == "measure" and e.role == "growth"
-        for m in verb_matcher().finditer(masked)
-        for e in m.entries
+        e.kind == "measure" and e.role == "growth" for m in verb_matches(masked) for e in m.entries
     )
     for m in noun_matcher().finditer(masked):
         codes = tuple(e.value for e in m.entries if e.kind == "indicator")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .phrases import PhraseMatcher
+from .phrases import PhraseMatch, PhraseMatcher
 
 
 @dataclass(frozen=True)
@@ -150,13 +150,24 @@ def noun_matcher() -> PhraseMatcher[Entry]:
 
 
 @cache
-def verb_matcher() -> PhraseMatcher[Entry]:
-    """Measure and status words (matched independently of the noun phrases)."""
-    return PhraseMatcher(
-        (r["phrase"], Entry("words.csv", r["kind"], r["role"], "", r["phrase"]))
-        for r in _rows("lexicon/words.csv")
-        if r["kind"] in ("measure", "status")
+def verb_matchers() -> tuple[PhraseMatcher[Entry], ...]:
+    """Measure words and status words, each list matched on its own (and independently
+    of the noun phrases): a status phrase holding a measure verb ("ước đạt", "cần
+    đạt") does not hide the verb."""
+    return tuple(
+        PhraseMatcher(
+            (r["phrase"], Entry("words.csv", r["kind"], r["role"], "", r["phrase"]))
+            for r in _rows("lexicon/words.csv")
+            if r["kind"] == kind
+        )
+        for kind in ("measure", "status")
     )
+
+
+def verb_matches(folded: str) -> Iterator[PhraseMatch[Entry]]:
+    """Measure and status words of ``folded`` (measure words first, then status)."""
+    for matcher in verb_matchers():
+        yield from matcher.finditer(folded)
 
 
 @cache

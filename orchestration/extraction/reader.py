@@ -40,7 +40,7 @@ from .lexicon import (
     measure_defaults,
     noun_matcher,
     qualifier_words,
-    verb_matcher,
+    verb_matches,
 )
 from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
@@ -210,7 +210,7 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
     for t in out:
         if t.kind in ("indicator", "place", "component"):
             in_name[t.start : t.end] = b"\x01" * (t.end - t.start)
-    for m in verb_matcher().finditer(masked):
+    for m in verb_matches(masked):
         inside = in_name[m.start] and in_name[m.end - 1]
         for e in m.entries:
             if e.role != "growth" and inside:
@@ -532,6 +532,8 @@ class SentenceReader:
     def _clause_context(self, ci: int, clause: Clause) -> None:
         """Sentence-wide statements made by a clause: the running period, a comparison
         for the whole sentence ("So với cùng kỳ, …"), status cues."""
+        if clause.opener == "semi":
+            self.state.subplace = None  # a smaller place speaks up to the next ';'
         has_q = self._has_quantity(clause)
         # a period before the clause's first value (or in a clause without one) runs on
         first_value = self._first_value_at(clause.start, clause.end)

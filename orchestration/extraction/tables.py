@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .context import Decision, Publication, Scope
-from .lexicon import catalogue, noun_matcher, verb_matcher
+from .lexicon import catalogue, noun_matcher, verb_matches
 from .numbers import NUM_RE, NumberTooLargeError, _unit_after, parse_number
 from .period_grammar import find_periods
 from .periods import Period
@@ -135,9 +135,7 @@ def _row_subject(label: str) -> tuple[tuple[str, ...], str, bool] | None:
     if not codes:
         return None
     growth = any(
-        e.kind == "measure" and e.role == "growth"
-        for m in verb_matcher().finditer(folded)
-        for e in m.entries
+        e.kind == "measure" and e.role == "growth" for m in verb_matches(folded) for e in m.entries
     )
     if re.match(r"\s*trong\s+đó", folded):
         return None  # "Trong đó: …": a part of the row above
