@@ -51,3 +51,15 @@ def test_items_naming_what_they_measure_after_the_verb_are_not_the_total():
     assert obs["1.250 tỷ đồng"].indicator_code == "budget_revenue"
     assert obs["35,2 tỷ đồng"].indicator_code is None
     assert obs["48,6 tỷ đồng"].indicator_code is None
+
+
+def test_a_structure_named_before_a_list_makes_its_items_shares():
+    obs = _by_mention(
+        "Cơ cấu kinh tế tỉnh Tây Ninh năm 2024: nông, lâm nghiệp và thủy sản 18,4%; công "
+        "nghiệp - xây dựng 44,9%; dịch vụ 30,2%.",
+        published="2025-02-10",
+    )
+    assert obs["18,4%"].indicator_code == "grdp_agriculture"
+    assert obs["44,9%"].indicator_code == "grdp_industry_construction"
+    assert obs["30,2%"].indicator_code == "grdp_services"
+    assert {obs[m].measure for m in ("18,4%", "44,9%", "30,2%")} == {"share_pct"}

@@ -213,8 +213,10 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
     for m in verb_matches(masked):
         inside = in_name[m.start] and in_name[m.end - 1]
         for e in m.entries:
-            if e.role != "growth" and inside:
-                continue  # a word of a name ("bình quân" in "GRDP bình quân đầu người")
+            if e.role not in ("growth", "share") and inside:
+                # a word of a name ("bình quân" in "GRDP bình quân đầu người"), unless it
+                # says growth or a structure ("cơ cấu kinh tế")
+                continue
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
     return out
