@@ -6,7 +6,7 @@
 #   make test          the test suite (what CI runs)
 #   make dev           Dagster UI + daemon on http://127.0.0.1:3000 (schedule, sensor)
 #   make notebooks     JupyterLab on http://127.0.0.1:8888 in notebooks/
-#   make eval          score the warehouse against the gold annotations
+#   make eval          score extraction on the seeds and the development set
 #   make lint          ruff
 #   make bench         timings of scan, extraction and refreshes
 #
@@ -65,9 +65,10 @@ dev: venv dbt-parse
 notebooks: venv
 	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
 
+# Straight from extraction, in seconds. make eval EVAL_ARGS="--warehouse warehouse/provstats.duckdb"
+# scores a built warehouse instead; --verbose lists every problem; --set dev one set only.
 eval: venv
-	$(PY) scripts/score_gold.py --warehouse "$(WAREHOUSE_PATH)" \
-		--gold tests/fixtures/gold/seeds.jsonl --verbose
+	$(PY) scripts/eval.py $(EVAL_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check orchestration tests scripts
