@@ -6,6 +6,8 @@
 #   make test          the test suite (what CI runs)
 #   make dev           Dagster UI + daemon on http://127.0.0.1:3000 (schedule, sensor)
 #   make notebooks     JupyterLab on http://127.0.0.1:8888 in notebooks/
+#   make docs          dbt docs site on http://127.0.0.1:8080
+#   make export        marts as Parquet + CSV with a data dictionary in warehouse/export/
 #   make eval          score extraction on the seeds and the development set
 #   make lint          ruff
 #   make bench         timings of scan, extraction and refreshes
@@ -29,21 +31,26 @@ export RAW_DIR WAREHOUSE_PATH DAGSTER_HOME
 DBT_FLAGS := --project-dir dbt_project --profiles-dir dbt_project
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv run full-rebuild dbt-parse test dev notebooks eval lint bench paths lock
+.PHONY: help venv run full-rebuild dbt-parse test dev notebooks docs export eval lint bench \
+	paths lock
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
-	touch $@
+	@echo "provstats: setting up the Python environment in $(VENV) (about a minute the first time)"
+	@test -x $(PY) || { echo "  creating $(VENV) with $(PYTHON_SYSTEM)"; $(PYTHON_SYSTEM) -m venv $(VENV); }
+	@echo "  installing the pinned packages of requirements.lock"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "  installing provstats itself (editable)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
 
 dbt-parse: venv
-	$(VENV)/bin/dbt parse $(DBT_FLAGS) --quiet
+	@echo "provstats: parsing the dbt project (dbt parse)"
+	@$(VENV)/bin/dbt parse $(DBT_FLAGS) --quiet
 
 run: venv dbt-parse
 	$(PY) -m orchestration refresh
@@ -57,13 +64,31 @@ paths: venv
 test: venv
 	$(VENV)/bin/pytest
 
-dev: venv dbt-parse
-	mkdir -p "$(DAGSTER_HOME)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dagster dev -m orchestration.definitions \
-		--host 127.0.0.1 --port 3000
+# dg dev under a supervisor that stops the UI, the daemon and any run on Ctrl-C or SIGTERM
+# (orchestration/devserver.py). DEV_HOST / DEV_PORT choose the address.
+DEV_HOST ?= 127.0.0.1
+DEV_PORT ?= 3000
 
+dev: venv dbt-parse
+	$(PY) -m orchestration dev --host $(DEV_HOST) --port $(DEV_PORT)
+
+NOTEBOOK_PORT ?= 8888
+DOCS_PORT     ?= 8080
+# JupyterLab refuses to start as root without --allow-root; containers and CI run as root.
+JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# (jupysql's ploomber-core would otherwise report usage and look for new versions)
 notebooks: venv
-	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	PLOOMBER_STATS_ENABLED=false PLOOMBER_VERSION_CHECK_DISABLED=true \
+		$(VENV)/bin/jupyter lab --ip 127.0.0.1 --port $(NOTEBOOK_PORT) --no-browser \
+		--ServerApp.root_dir=notebooks $(JUPYTER_ROOT_FLAG)
+
+# dbt docs generate on a copy of the published warehouse, then dbt docs serve.
+docs: venv
+	$(PY) -m orchestration docs --serve --port $(DOCS_PORT)
+
+export: venv
+	$(PY) -m orchestration export
 
 # Straight from extraction, in seconds. make eval EVAL_ARGS="--warehouse warehouse/provstats.duckdb"
 # scores a built warehouse instead; --verbose lists every problem; --set dev one set only.

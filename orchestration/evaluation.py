@@ -19,7 +19,7 @@ import duckdb
 
 from .extraction import EXTRACTOR_VERSION, extract_observations
 from .ingest import scan_raw_folder
-from .settings import PROJECT_ROOT
+from .settings import PROJECT_ROOT, default_geo
 
 SCORER = PROJECT_ROOT / "scripts" / "score_gold.py"
 SEED_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold" / "seeds.jsonl"
@@ -52,7 +52,8 @@ def build_scoring_warehouse(raw_dir: Path, path: Path) -> int:
             if doc.duplicate_of:
                 continue
             for o in extract_observations(doc.text, published_date=doc.published_date,
-                                          title=doc.title):
+                                          title=doc.title, source_id=doc.source_id,
+                                          default_geo=default_geo()):
                 rows.append(o.to_row(doc.source_id, doc.content_sha256, EXTRACTOR_VERSION))
                 for per in (o.period, o.base_period):
                     if per is not None:

@@ -1,16 +1,22 @@
 """Shared code of the analyst notebooks (``notebooks/*.ipynb``).
 
-* :func:`connect` opens the published warehouse **read-only** (``WAREHOUSE_PATH`` or the
-  default of :mod:`orchestration.settings`) and says clearly what to do when it is missing.
+* :func:`connect` opens the published warehouse **read-only** with DuckDB's external
+  access disabled (no ``read_text('/etc/passwd')``, no ``COPY … TO`` a file, no ``ATTACH``
+  or extension download from SQL), from ``WAREHOUSE_PATH`` or the default of
+  :mod:`orchestration.settings`, and says clearly what to do when it is missing.
+  :func:`enable_sql` gives ``%%sql`` cells (jupysql) that same connection.
 * Readable labels for the contract's codes (units, measures, statuses, assessments, places)
-  and number formatting for people (thousand separators, qualifiers, units).
-* :func:`no_data` / :func:`show` print a friendly message instead of an empty table, so
-  every section of a notebook runs on whatever the warehouse holds.
+  and Vietnamese number formatting (``18.063,8 tỷ đồng``, ``8,06%``) for tables and charts.
+* :func:`show` / :class:`Table`: tables for people — numbers formatted, long text (quotes,
+  titles) wrapping in columns wide enough to read, wide tables scrolling sideways — or a
+  friendly message instead of an empty table, so every section of a notebook runs on
+  whatever the warehouse holds.
 * :func:`grouped_bars` / :func:`plot_levels`: the bar charts of the notebooks.
 * :func:`highlight` and :func:`explain`: a value with its source sentence, the number
   marked in its context and the extractor's evidence.
 
-Only the standard library, duckdb, pandas and matplotlib (imported lazily) are used.
+Only the standard library, duckdb, pandas, matplotlib and jupysql (both imported lazily)
+are used. No emoji: labels use characters every common font has.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import contextlib
 import html
 import json
 import math
+import os
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -85,10 +92,10 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 ASSESSMENT_LABELS: dict[str, str] = {
-    "met": "✅ đạt / met",
-    "not_met": "❌ chưa đạt / not met",
-    "pending": "⏳ đang thực hiện / pending",
-    "no_data": "— chưa có số liệu / no data",
+    "met": "đạt / met",
+    "not_met": "chưa đạt / not met",
+    "pending": "đang thực hiện / pending",
+    "no_data": "chưa có số liệu / no data",
 }
 
 ASSESSMENT_COLORS: dict[str, str] = {
@@ -118,14 +125,49 @@ QUALIFIER_SYMBOLS: dict[str, str] = {
     "lte": "≤ ",
 }
 
+# Units as written after a number in Vietnamese (``18.063,8 tỷ đồng``); the bilingual
+# UNIT_LABELS are for axis labels and headers.
+UNIT_SHORT: dict[str, str] = {
+    "VND_BN": "tỷ đồng",
+    "VND_MN": "triệu đồng",
+    "USD_MN": "triệu USD",
+    "USD": "USD",
+    "PCT": "%",
+    "PP": "điểm %",
+    "INDEX": "",
+    "TIMES": "lần",
+    "RANK": "(hạng)",
+    "VISIT": "lượt khách",
+    "PERSON": "người",
+    "ENTERPRISE": "doanh nghiệp",
+    "COOPERATIVE": "hợp tác xã",
+    "PROJECT": "dự án",
+    "HA": "ha",
+    "TONNE": "tấn",
+    "HEAD": "con",
+    "PRODUCT": "sản phẩm",
+    "COMMUNE": "xã",
+    "SCHOOL": "trường",
+    "DWELLING": "căn",
+    "ZONE": "khu, cụm",
+    "YEAR": "năm",
+    "PER_10K": "/vạn dân",
+    "VEHICLE_PER_DAY": "xe/ngày",
+    "PASSENGER_KM": "HK.km",
+    "TONNE_KM": "tấn.km",
+    "ACCIDENT": "vụ",
+    "CASE": "vụ",
+    "TARGET": "chỉ tiêu",
+}
+
 # Units written right after the number, without a space.
-_TIGHT_UNITS = {"PCT"}
+_TIGHT_UNITS = {"PCT", "PER_10K"}
 
 # Marks around the mention in plain-text context.
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 
 # Printed at the start of every "nothing to show" message.
-NO_DATA_PREFIX = "ℹ️ Không có dữ liệu / No data:"
+NO_DATA_PREFIX = "Không có dữ liệu / No data:"
 
 
 def unit_label(code: str | None) -> str:
@@ -178,8 +220,13 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+#: English separators → Vietnamese ones (``18,063.8`` → ``18.063,8``).
+_VIETNAMESE_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
 def fmt_number(value: Any, decimals: int | None = None) -> str:
-    """``18063.8`` → ``18,063.8``; ``4400000`` → ``4,400,000``; missing → ``—``.
+    """A number as Vietnamese write it: ``18063.8`` → ``18.063,8``; ``4400000`` →
+    ``4.400.000``; ``8.06`` → ``8,06``; missing → ``—``.
 
     Without ``decimals``, up to three decimals are kept (values are as the documents wrote
     them) and trailing zeros dropped.
@@ -190,9 +237,26 @@ def fmt_number(value: Any, decimals: int | None = None) -> str:
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
     if decimals is not None:
-        return f"{number:,.{decimals}f}"
-    text = f"{number:,.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+        text = f"{number:,.{decimals}f}"
+    else:
+        text = f"{number:,.3f}".rstrip("0").rstrip(".")
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-") or "0"
+    return text.translate(_VIETNAMESE_SEPARATORS)
+
+
+def fmt_percent(value: Any, decimals: int = 1, *, fraction: bool = False) -> str:
+    """``8.06`` → ``8,1%``; with ``fraction=True`` ``0.021`` → ``2,1%``."""
+    if _is_missing(value):
+        return "—"
+    return f"{fmt_number(float(value) * (100 if fraction else 1), decimals)}%"
+
+
+def unit_short(code: str | None) -> str:
+    """The unit as written after a number: ``VND_BN`` → ``tỷ đồng``."""
+    if code is None or _is_missing(code):
+        return ""
+    return UNIT_SHORT.get(str(code), str(code))
 
 
 def fmt_value(
@@ -204,7 +268,7 @@ def fmt_value(
     *,
     with_unit: bool = True,
 ) -> str:
-    """A value as people read it: ``≥ 65%``, ``10 – 11%``, ``≈ 111,100 tỷ đồng (bn VND)``."""
+    """A value as people read it: ``≥ 65%``, ``10 – 11%``, ``≈ 111.100 tỷ đồng``."""
     qualifier = None if _is_missing(qualifier) else qualifier
     if qualifier == "range" and not (_is_missing(low) or _is_missing(high)):
         number = f"{fmt_number(low)} – {fmt_number(high)}"
@@ -212,11 +276,11 @@ def fmt_value(
         return "—"
     else:
         number = QUALIFIER_SYMBOLS.get(qualifier or "eq", "") + fmt_number(value)
-    if not with_unit or unit is None or _is_missing(unit):
+    if not with_unit or unit is None or _is_missing(unit) or not unit_short(unit):
         return number
     if unit in _TIGHT_UNITS:
-        return f"{number}{unit_label(unit)}"
-    return f"{number} {unit_label(unit)}"
+        return f"{number}{unit_short(unit)}"
+    return f"{number} {unit_short(unit)}"
 
 
 def fmt_date(value: Any) -> str:
@@ -243,8 +307,15 @@ def warehouse_path() -> Path:
     return settings.warehouse_path()
 
 
+#: DuckDB settings of every notebook connection: SQL cannot touch files or the network
+#: (``read_text``, ``read_csv``, ``COPY … TO``, ``ATTACH``, ``INSTALL``); the warehouse file
+#: itself was opened before. It cannot be switched back on while the connection is open.
+CONNECTION_CONFIG: dict[str, Any] = {"enable_external_access": False}
+
+
 def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only; a clear error when it has not been built."""
+    """Open the warehouse read-only with external access disabled (see
+    :data:`CONNECTION_CONFIG`); a clear error when it has not been built."""
     target = Path(path).expanduser().resolve() if path is not None else warehouse_path()
     if not target.exists():
         raise WarehouseNotFoundError(
@@ -252,7 +323,7 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
             "point the WAREHOUSE_PATH environment variable at an existing provstats.duckdb "
             "(then restart the kernel)."
         )
-    con = duckdb.connect(str(target), read_only=True)
+    con = duckdb.connect(str(target), read_only=True, config=CONNECTION_CONFIG)
     found = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'marts' and table_name = 'fct_indicator'"
@@ -311,19 +382,133 @@ def _display(obj: Any) -> None:
         display(obj)
 
 
-def show(df: pd.DataFrame | None, empty_message: str, *, columns: Mapping[str, str] | None = None
-         ) -> None:
-    """Display ``df`` (optionally only ``columns``, renamed) or print ``empty_message``."""
+#: Text columns whose longest value is at least this long wrap (with a minimum width)
+#: instead of stretching the table or squeezing into a narrow column.
+WRAP_FROM_CHARS = 50
+#: Columns named like these are never formatted as numbers (years, codes, ids).
+_RAW_COLUMN_HINTS = ("year", "năm", "code", "mã", "_id", "id_")
+
+
+class Table:
+    """A DataFrame shown for people.
+
+    Numbers are formatted the Vietnamese way (``18.063,8``), missing values as ``—``;
+    text columns with long values (quotes, titles) wrap inside a column at least ~28
+    characters wide; the table scrolls sideways when it is wider than the page. The plain
+    text form (``print``, nbconvert) is the formatted frame, whole.
+    """
+
+    def __init__(self, df: pd.DataFrame, *, raw: Iterable[str] = (), index: bool = False):
+        frame = df.reset_index() if index or not isinstance(df.index, pd.RangeIndex) else df
+        self.frame = frame.reset_index(drop=True)
+        self.raw = set(raw)
+
+    def _is_raw(self, column: Any) -> bool:
+        name = str(column).lower()
+        return column in self.raw or any(hint in name for hint in _RAW_COLUMN_HINTS)
+
+    def formatted(self) -> pd.DataFrame:
+        """Every cell as the text shown."""
+        out = {}
+        for column in self.frame.columns:
+            values = self.frame[column]
+            if pd.api.types.is_bool_dtype(values):
+                out[column] = values.map(lambda v: "—" if _is_missing(v) else
+                                         ("có / yes" if v else "không / no"))
+            elif pd.api.types.is_numeric_dtype(values) and not self._is_raw(column):
+                out[column] = values.map(fmt_number)
+            else:
+                out[column] = values.map(lambda v: "—" if _is_missing(v) else str(v))
+        return pd.DataFrame(out, columns=self.frame.columns)
+
+    def wrapped_columns(self) -> list[Any]:
+        text = self.formatted()
+        return [c for c in text.columns
+                if not pd.api.types.is_numeric_dtype(self.frame[c])
+                and text[c].str.len().max() >= WRAP_FROM_CHARS]
+
+    def __str__(self) -> str:
+        return self.formatted().to_string(index=False)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        text = self.formatted()
+        numeric = [c for c in text.columns
+                   if pd.api.types.is_numeric_dtype(self.frame[c]) and not self._is_raw(c)]
+        styler = text.style.hide(axis="index").format(escape="html")
+        styler = styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
+        if numeric:
+            styler = styler.set_properties(
+                subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        wrapped = self.wrapped_columns()
+        if wrapped:
+            styler = styler.set_properties(subset=wrapped, **{
+                "white-space": "normal", "min-width": "28ch", "max-width": "70ch",
+                "overflow-wrap": "anywhere"})
+        styler = styler.set_table_styles([
+            {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
+        ])
+        return ('<div style="overflow-x: auto; max-width: 100%;">'
+                f"{styler.to_html()}</div>")
+
+
+def table(df: pd.DataFrame, **kwargs: Any) -> Table:
+    """``Table(df)``: display it with ``display(ns.table(df))``."""
+    return Table(df, **kwargs)
+
+
+def show(df: pd.DataFrame | None, empty_message: str, *, columns: Mapping[str, str] | None = None,
+         raw: Iterable[str] = ()) -> None:
+    """Display ``df`` as a :class:`Table` (optionally only ``columns``, renamed) or print
+    ``empty_message``."""
     if df is None or df.empty:
         no_data(empty_message)
         return
     if columns:
         df = df[list(columns)].rename(columns=dict(columns))
-    _display(df.reset_index(drop=True))
+    _display(Table(df.reset_index(drop=True), raw=raw))
+
+
+def set_display_options() -> None:
+    """pandas and matplotlib settings of the notebooks: Vietnamese decimals for any frame
+    displayed as is (``%%sql`` results too), whole cells (Table wraps long text), charts
+    in a font with every Vietnamese letter."""
+    pd.set_option("display.float_format", fmt_number)
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.width", 200)
+    import matplotlib
+
+    matplotlib.rcParams["font.family"] = "DejaVu Sans"
+    matplotlib.rcParams["axes.formatter.use_locale"] = False
+
+
+def enable_sql(con: duckdb.DuckDBPyConnection, alias: str = "warehouse") -> bool:
+    """Make ``%%sql`` / ``%sql`` cells (jupysql) query ``con`` — the read-only connection
+    with external access disabled — and return DataFrames. False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    # jupysql's ploomber-core would otherwise report usage and check for new versions
+    os.environ.setdefault("PLOOMBER_STATS_ENABLED", "false")
+    os.environ.setdefault("PLOOMBER_VERSION_CHECK_DISABLED", "true")
+    if "sql" not in shell.extension_manager.loaded:
+        shell.extension_manager.load_extension("sql")
+    for setting in ("SqlMagic.displaycon = False", "SqlMagic.feedback = 0",
+                    "SqlMagic.autopandas = True", "SqlMagic.displaylimit = 200"):
+        shell.run_line_magic("config", setting)
+    shell.push({"_provstats_warehouse": con}, interactive=False)
+    shell.run_line_magic("sql", f"_provstats_warehouse --alias {alias}")
+    return True
 
 
 def series_table(df: pd.DataFrame, *, indicator: bool = True, measure: bool = False,
-                 quote_width: int = 140) -> pd.DataFrame:
+                 quote_width: int | None = None) -> pd.DataFrame:
     """Rows shaped like ``mart_indicator_series`` as a table for people: labels instead of
     codes, values with qualifier and unit, the document and the (shortened) quote."""
     out: dict[str, list[Any]] = {}
@@ -345,7 +530,8 @@ def series_table(df: pd.DataFrame, *, indicator: bool = True, measure: bool = Fa
     out["Tài liệu / document"] = [
         f"{r.source_id} ({fmt_date(r.published_date)})" if "published_date" in df.columns
         else str(r.source_id) for r in rows]
-    out["Câu trích / quote"] = [shorten(r.quote, quote_width) for r in rows]
+    out["Câu trích / quote"] = [r.quote if quote_width is None else shorten(r.quote, quote_width)
+                                for r in rows]
     return pd.DataFrame(out)
 
 

@@ -9,6 +9,7 @@ second build on a deliberately broken copy checks that the contract tests stop i
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import duckdb
@@ -80,6 +81,37 @@ def test_contract_tables_expose_the_required_columns(con):
         assert set(columns) <= present, (table, set(columns) - present)
 
 
+CONTRACT_TABLES = ("fct_indicator", "dim_period", "dim_indicator", "dim_source")
+
+
+def test_every_column_declares_its_type_and_contract_tables_are_enforced(con, dbt_manifest):
+    """Column types shown in the Dagster UI come from the YAML `data_type`s: every column
+    of every model declares one, equal to the type DuckDB built; the four contract tables
+    of the observation contract (section 2) are dbt contracts, so a type or column that
+    drifts fails the build."""
+    manifest = json.loads(dbt_manifest.read_text())
+    built = {
+        (r["table_name"], r["column_name"]): r["data_type"].lower()
+        for r in rows(con, "select table_name, column_name, data_type "
+                           "from information_schema.columns")
+    }
+    models = [n for n in manifest["nodes"].values()
+              if n["resource_type"] == "model" and n["package_name"] == "provstats"]
+    assert len(models) >= 17
+    for node in models:
+        columns = node["columns"]
+        names = {r["column_name"] for r in rows(
+            con, "select column_name from information_schema.columns where table_name = ?",
+            [node["name"]])}
+        assert set(columns) == names, (node["name"], set(columns) ^ names)
+        for name, column in columns.items():
+            assert column["data_type"], (node["name"], name)
+            assert column["data_type"] == built[(node["name"], name)], (node["name"], name)
+            assert column["description"], (node["name"], name)
+        enforced = node["config"]["contract"]["enforced"]
+        assert enforced is (node["name"] in CONTRACT_TABLES), node["name"]
+
+
 def test_fct_indicator_keeps_every_landing_observation(con):
     landing = con.execute("select count(*) from landing.observations").fetchone()[0]
     fact = con.execute("select count(*) from marts.fct_indicator").fetchone()[0]
@@ -145,7 +177,8 @@ def test_dim_indicator_has_every_catalogue_code_with_properties(con):
 def test_dim_source_and_quarantined_files(con):
     sources = {r["source_id"]: r for r in rows(con, "select * from marts.dim_source")}
     assert sources[OFFICIAL]["published_date"] is None
-    assert sources[OFFICIAL]["observation_count"] == 18
+    assert sources[OFFICIAL]["observation_count"] == sum(
+        o["source_id"] == OFFICIAL for o in sample_rows()["observations"])
     assert sources[NEWS]["source_kind"] == "news"
     quarantined = rows(con, "select source_id, reason from marts.dim_quarantined_file")
     assert [r["source_id"] for r in quarantined] == ["013_scan.pdf"]
@@ -247,6 +280,12 @@ def test_target_tracking_assessments(con):
         ("grdp", "level", "2030"): "pending",
         ("grdp", "yoy_pct", "2026"): "pending",
         ("ocop_products", "level", "2025"): "no_data",
+        # the share of agriculture is lower-is-better (seed measure_directions)
+        ("grdp_agriculture", "share_pct", "2025"): "not_met",  # "19 - 20%" vs 20,28%
+        ("grdp_agriculture", "share_pct", "2030"): "pending",  # "dưới 12,5%"
+        # 12 "khu và cụm công nghiệp" and 1.500 ha do not measure "07 khu công nghiệp"
+        ("industrial_zones", "level", "2030"): "no_data",
+        ("paved_commune_roads_share", "level", "2030"): "pending",  # "trên 90%", 100% now
     }
 
     forest = tracked[("forest_cover", "level", "2025")]
@@ -271,10 +310,46 @@ def test_target_tracking_assessments(con):
 
     growth_2026 = tracked[("grdp", "yoy_pct", "2026")]
     assert growth_2026["required_cagr_pct"] is None       # not a level
-    assert growth_2026["gap"] == pytest.approx(8.5 - 10.5)  # vs the range's midpoint
+    assert growth_2026["target_point"] == pytest.approx(10.5)  # the range's midpoint
+    assert growth_2026["target_threshold"] == 10.0        # reached from 10 (higher is better)
+    assert growth_2026["gap"] == pytest.approx(8.5 - 10.0)
 
     ocop = tracked[("ocop_products", "level", "2025")]
     assert ocop["comparable_observation_id"] is None and ocop["gap"] is None
+
+
+def test_target_tracking_respects_lower_is_better_and_compares_like_with_like(con):
+    tracked = {
+        (r["indicator_code"], r["measure"], r["target_period_code"]): r
+        for r in rows(con, "select * from marts.mart_target_tracking")
+    }
+    share_2025 = tracked[("grdp_agriculture", "share_pct", "2025")]
+    assert share_2025["direction"] == "lower_is_better"          # measure override
+    assert share_2025["target_direction"] == "lower_is_better"
+    assert share_2025["target_threshold"] == 20.0                # the range's upper bound
+    assert share_2025["is_on_target"] is False
+    assert share_2025["attainment_pct"] == pytest.approx(20.0 / 20.28 * 100)
+
+    share_2030 = tracked[("grdp_agriculture", "share_pct", "2030")]
+    assert share_2030["target_direction"] == "lower_is_better"   # "dưới"
+    assert share_2030["comparable_value"] == 20.28
+    assert share_2030["attainment_pct"] == pytest.approx(61.637, abs=1e-3)  # not 162 %
+    assert share_2030["gap"] == pytest.approx(20.28 - 12.5)     # still to go
+    assert share_2030["required_cagr_pct"] is None              # a share, not a level
+
+    zones = tracked[("industrial_zones", "level", "2030")]
+    assert zones["target_mention"] == "07 khu công nghiệp"
+    assert zones["comparable_observation_id"] is None
+    assert zones["required_cagr_pct"] is None
+
+    roads = tracked[("paved_commune_roads_share", "level", "2030")]
+    assert roads["is_on_target"] is True
+    assert roads["required_cagr_pct"] is None                   # no negative "growth"
+    assert roads["attainment_pct"] == pytest.approx(100 / 90 * 100)
+
+    poverty = tracked[("poverty_rate", "level", "2025")]            # "dưới 5%" vs 5,5%
+    assert (poverty["target_direction"], poverty["is_on_target"]) == ("lower_is_better", False)
+    assert poverty["attainment_pct"] == pytest.approx(5.0 / 5.5 * 100)
 
 
 def test_estimate_from_an_unfinished_year_is_kept_as_its_own_series(con):
@@ -299,3 +374,21 @@ def test_unknown_measure_code_fails_the_build(tmp_path):
     # the gate is where observations enter dbt: nothing is built from the bad rows
     for model in ("fct_indicator", "mart_indicator_series", "mart_target_tracking"):
         assert f"SKIP relation marts.{model} " in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("column", "number"), [
+    ("value", float("inf")), ("value", float("nan")), ("value_high", float("-inf")),
+])
+def test_a_value_that_is_not_finite_fails_the_build(tmp_path, column, number):
+    broken = sample_rows()
+    broken["observations"][0][column] = number
+    path = tmp_path / WAREHOUSE_NAME
+    write_landing(path, broken)
+    result = run_dbt("build", path, tmp_path)
+    assert result.returncode != 0
+    failures = [line for line in result.stdout.splitlines()
+                if "FAIL 1" in line and "fct_indicator_values_are_finite" in line]
+    assert failures, result.stdout
+    # the orchestrator publishes a build only when dbt succeeded: the marts stay as they were
+    assert "ERROR=1 " in result.stdout, result.stdout
+

@@ -160,3 +160,44 @@ def test_sensor_skips_when_the_raw_folder_is_missing(defs, pipeline_env, monkeyp
     monkeypatch.setenv("RAW_DIR", str(pipeline_env.root / "nowhere"))
     sensor = defs.resolve_sensor_def("raw_folder_sensor")
     assert _evaluate(sensor, "abc") == ([], "abc")
+
+
+def test_every_asset_check_has_a_description(repo, manifest):
+    specs = list(repo.asset_graph.asset_check_keys)
+    assert len(specs) > 100
+    described = {key: repo.asset_graph.get_check_spec(key).description for key in specs}
+    assert [key.to_user_string() for key, text in described.items() if not text] == []
+    by_name = {key.name: text for key, text in described.items()}
+    # dbt tests: the YAML description when there is one, else written from the test
+    assert by_name["fct_indicator_values_are_finite"].startswith(
+        "value, value_low and value_high are finite")
+    assert by_name["not_null_fct_indicator_source_id"] == (
+        "`fct_indicator.source_id` is never NULL.")
+    assert "VND_BN" in by_name["accepted_values_fct_indicator_unit___var_unit_codes_"]
+    assert by_name["relationships_fct_indicator_period_code__period_code__ref_dim_period_"] == (
+        "Every `fct_indicator.period_code` exists in `dim_period.period_code`.")
+    # the recurring warning explains itself
+    warning = by_name["not_null_fct_indicator_base_period_code"]
+    assert "warning only" in warning and "reorganisation" in warning
+
+
+def test_asset_metadata_is_serializable(repo):
+    """The UI shows every metadata entry except dagster-dbt's own hidden bookkeeping; none
+    may be an object it can only print as "[DbtProject] (unserializable)"."""
+    from dagster._core.definitions.metadata import normalize_metadata
+
+    hidden = {"dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator"}
+    for key in repo.asset_graph.get_all_asset_keys():
+        metadata = repo.asset_graph.get(key).metadata
+        assert "dagster_dbt/project" not in metadata, key
+        shown = {k: v for k, v in metadata.items() if k not in hidden}
+        normalize_metadata(shown)  # raises on a value the UI cannot show
+
+
+def test_dbt_models_declare_their_column_types(repo):
+    fct = repo.asset_graph.get(dg.AssetKey(["marts", "fct_indicator"]))
+    schema = fct.metadata["dagster/column_schema"]
+    schema = getattr(schema, "value", schema)
+    types = {c.name: c.type for c in schema.columns}
+    assert types["observation_id"] == "varchar" and types["value"] == "double"
+    assert types["span_start"] == "integer" and types["evidence"] == "json"

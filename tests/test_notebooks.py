@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -74,12 +75,17 @@ def _sha256(path: Path) -> str:
 
 
 # ------------------------------------------------------------------ running notebooks
-def execute_notebook(name: str, warehouse: Path) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom (cwd = notebooks/, as in Jupyter) on ``warehouse``.
+def execute_notebook(name: str, warehouse: Path, parameters: dict | None = None
+                     ) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom (cwd = notebooks/, as in Jupyter) on ``warehouse``,
+    with ``parameters`` set after its ``parameters`` cell's own values.
 
     Errors do not stop the run: they stay in the outputs, so a test can list them all.
     """
     nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+    if parameters:
+        [cell] = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        cell.source += "".join(f"\n{key} = {value!r}" for key, value in parameters.items())
     client = NotebookClient(
         nb, kernel_name="python3", timeout=SUBPROCESS_TIMEOUT_S, allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
@@ -189,16 +195,55 @@ def test_kernel_is_the_projects_python(tmp_path):
 
 # ------------------------------------------------------------------ helpers
 def test_formatting_for_people():
-    assert ns.fmt_number(18063.8) == "18,063.8"
-    assert ns.fmt_number(4_400_000) == "4,400,000"
+    """Numbers as Vietnamese write them: '.' between thousands, ',' before decimals."""
+    assert ns.fmt_number(18063.8) == "18.063,8"
+    assert ns.fmt_number(4_400_000) == "4.400.000"
+    assert ns.fmt_number(8.06) == "8,06"
+    assert ns.fmt_number(-0.0001) == "0"
+    assert ns.fmt_number(12.2155, 1) == "12,2"
     assert ns.fmt_number(None) == "—"
-    assert ns.fmt_value(18063.8, "VND_BN") == "18,063.8 tỷ đồng (bn VND)"
+    assert ns.fmt_value(18063.8, "VND_BN") == "18.063,8 tỷ đồng"
+    assert ns.fmt_value(111100, "VND_BN", "approx") == "≈ 111.100 tỷ đồng"
     assert ns.fmt_value(65.0, "PCT", "gt", low=65.0) == "> 65%"
     assert ns.fmt_value(10.5, "PCT", "range", 10.0, 11.0) == "10 – 11%"
+    assert ns.fmt_value(4_400_000, "VISIT") == "4.400.000 lượt khách"
+    assert ns.fmt_percent(0.0213, fraction=True) == "2,1%"
+    assert ns.fmt_percent(61.637) == "61,6%"
     assert ns.unit_label("USD_MN") == "triệu USD (mn USD)"
     assert ns.unit_label("NEW_CODE") == "NEW_CODE"
     assert ns.period_label("Q1 2025", "Quý I/2025") == "Q1 2025 / Quý I/2025"
     assert ns.period_label("2025", "Năm 2025") == "2025"
+    # labels use no emoji (many fonts lack them)
+    for label in [*ns.ASSESSMENT_LABELS.values(), ns.NO_DATA_PREFIX]:
+        assert not _emoji(label), label
+
+
+#: Emoji and pictographs many fonts lack (the variation selector that makes one of them).
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\uFE0F\u2139]")
+
+
+def _emoji(text: str) -> list[str]:
+    return _EMOJI.findall(text)
+
+
+def test_table_formats_numbers_wraps_long_text_and_scrolls():
+    frame = pd.DataFrame({
+        "Chỉ tiêu / indicator": ["GRDP", "Thu ngân sách"],
+        "Giá trị / value": [18063.8, 4_400_000],
+        "year": [2025, 2026],
+        "Câu trích / quote": ["Tổng sản phẩm trên địa bàn (GRDP) năm 2025 đạt 18.063,8 tỷ "
+                              "đồng, tăng 8,06% so với cùng kỳ năm trước.", "x"],
+    })
+    table = ns.Table(frame)
+    plain = str(table)
+    assert "18.063,8" in plain and "4.400.000" in plain
+    assert "2025" in plain and "2.025" not in plain      # years are not numbers to format
+    assert "so với cùng kỳ năm trước." in plain            # whole quotes
+    assert table.wrapped_columns() == ["Câu trích / quote"]
+    html_text = table._repr_html_()
+    assert "overflow-x: auto" in html_text
+    assert "min-width: 28ch" in html_text and "white-space: normal" in html_text
+    assert "&lt;" in ns.Table(pd.DataFrame({"q": ["<b>"]}))._repr_html_()  # escaped
 
 
 def test_highlight_marks_the_span_in_its_context():
@@ -223,10 +268,73 @@ def test_connect_is_read_only_and_explains_a_missing_warehouse(tmp_path, warehou
         connection.close()
 
 
+def test_connect_cannot_read_or_write_files(tmp_path, warehouse, monkeypatch):
+    """SQL in a notebook cannot read files outside the warehouse nor write any."""
+    monkeypatch.setenv("WAREHOUSE_PATH", str(warehouse))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for analysts")
+    connection = ns.connect()
+    try:
+        assert connection.execute("select count(*) from marts.fct_indicator").fetchone()[0]
+        for sql in (f"select * from read_text('{secret}')",
+                    "select * from read_text('/etc/passwd')",
+                    f"select * from read_csv('{secret}')",
+                    f"copy (select 1 as x) to '{tmp_path / 'leak.csv'}'",
+                    f"attach '{tmp_path / 'other.duckdb'}' as other",
+                    "set enable_external_access = true",
+                    "set allowed_directories = ['/']"):
+            with pytest.raises(duckdb.Error):
+                connection.execute(sql)
+        assert not (tmp_path / "leak.csv").exists()
+        assert not (tmp_path / "other.duckdb").exists()
+    finally:
+        connection.close()
+
+
+def test_sql_cells_use_the_locked_down_connection(tmp_path, warehouse):
+    """``%%sql`` cells set up as in the notebooks answer queries but cannot touch files."""
+    leak = tmp_path / "leak.csv"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "from orchestration import notebook_support as ns\n"
+        "con = ns.connect()\nassert ns.enable_sql(con)",
+        "%%sql\nselect count(*) as documents from marts.dim_source",
+        "%%sql\nselect * from read_text('/etc/passwd')",
+        f"%%sql\ncopy (select 1 as x) to '{leak}'",
+    )])
+    NotebookClient(nb, kernel_name="python3", timeout=SUBPROCESS_TIMEOUT_S, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute(
+        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)})
+    setup, count, passwd, copy = nb.cells
+    assert not [o for o in setup.outputs if o.output_type == "error"]
+    documents = duckdb.connect(str(warehouse), read_only=True).execute(
+        "select count(*) from marts.dim_source").fetchone()[0]
+    assert str(documents) in text(count.outputs)
+    for cell in (passwd, copy):
+        [error] = [o for o in cell.outputs if o.output_type == "error"]
+        assert "disabled by configuration" in error.evalue, error.evalue
+    assert "root:" not in text(passwd.outputs)
+    assert not leak.exists()
+
+
 # ------------------------------------------------------------------ executed notebooks
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_without_errors(executed, name):
-    assert cell_errors(executed[name]) == []
+    nb = executed[name]
+    assert cell_errors(nb) == []
+    # no warning or traceback on stderr either (a missing glyph, a deprecation, ...)
+    stderr = [o.text for c in nb.cells for o in c.get("outputs", [])
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert stderr == []
+    # no emoji that fonts lack, in text or HTML
+    shown = "\n".join(text([o]) + o.get("data", {}).get("text/html", "")
+                      for c in nb.cells for o in c.get("outputs", []))
+    assert _emoji(shown) == []
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_sql_cell_queries_the_warehouse(executed, name):
+    outputs = tagged(executed[name], "sql-example")
+    assert [o for o in outputs if o.output_type == "execute_result"], outputs
 
 
 def test_overview_prints_the_budget_revenue_sentence(executed, con):
@@ -340,9 +448,74 @@ def test_targets_notebook_assesses_and_charts(executed, con):
     horizon_table = text(tagged(nb, "horizon-table"))
     for r in horizon:
         if r["required_cagr_pct"] is not None:
-            assert f"{ns.fmt_number(r['required_cagr_pct'], 1)}%/năm" in horizon_table
+            v = r["required_cagr_pct"]
+            expected = (f"tăng {ns.fmt_number(v, 1)}%/năm" if v >= 0
+                        else f"giảm {ns.fmt_number(-v, 1)}%/năm")
+            assert expected in horizon_table
     if any(r["comparable_value"] for r in horizon):
         assert images(tagged(nb, "horizon-chart")) == 1
+
+
+def _line_with(output: str, *parts: str) -> str:
+    """The one line of a table's text that contains every one of ``parts``."""
+    lines = [line for line in output.splitlines() if all(p in line for p in parts)]
+    assert len(lines) == 1, (parts, lines)
+    return lines[0]
+
+
+def test_targets_notebook_judges_lower_is_better_targets_right(executed, con):
+    """Verdicts and attainment of lower-is-better targets, from the sample warehouse: the
+    poverty rate "dưới 5%" missed at 5,5%, the share of agriculture "19 - 20%" missed at
+    20,28% and "dưới 12,5%" by 2030 at 61,6% (not 162%), a count target with no value of
+    the same thing, a target already passed."""
+    nb = executed["02_targets.ipynb"]
+    shown = text(tagged(nb, "review-table")) + text(tagged(nb, "horizon-table"))
+    lower = rows(con, """
+        select * from marts.mart_target_tracking
+        where geo_code = $geo and target_direction = 'lower_is_better'
+          and comparable_value is not null
+    """, {"geo": GEO})
+    assert {r["indicator_code"] for r in lower} >= {"poverty_rate", "grdp_agriculture"}
+    for r in lower:
+        line = _line_with(shown, r["name_en"], ns.fmt_value(
+            r["target_value"], r["target_unit"], r["target_qualifier"], r["target_value_low"],
+            r["target_value_high"]))
+        assert ns.assessment_label(r["assessment"]) in line
+        assert "thấp hơn là tốt / lower is better" in line
+        attainment = r["target_threshold"] / r["comparable_value"] * 100
+        assert ns.fmt_percent(attainment) in line
+        if r["comparable_value"] > r["target_threshold"]:
+            assert r["assessment"] in ("not_met", "pending")
+            naive = r["comparable_value"] / r["target_threshold"] * 100
+            assert ns.fmt_percent(naive) not in line       # what the old chart showed
+    share_2030 = next(r for r in lower if r["target_period_code"] == "2030")
+    assert ns.fmt_percent(share_2030["attainment_pct"]) == "61,6%"
+    # a count target only meets values of the same thing; a target already passed
+    zones = rows(con, "select name_en, target_value, target_unit "
+                      "from marts.mart_target_tracking where indicator_code = 'industrial_zones'")
+    [zones] = zones
+    line = _line_with(shown, zones["name_en"], ns.fmt_value(zones["target_value"],
+                                                            zones["target_unit"]))
+    assert ns.assessment_label("no_data") in line
+    roads = rows(con, "select name_en from marts.mart_target_tracking "
+                      "where indicator_code = 'paved_commune_roads_share'")[0]
+    assert "đã đạt / reached" in _line_with(shown, roads["name_en"])
+
+
+def test_data_quality_conflicts_follow_their_settings(warehouse, con):
+    """The conflicts table lists CONFLICTS_IN_TABLE pairs with shortened quotes; only the
+    first CONFLICTS_IN_DETAIL are printed with both sentences in full."""
+    count = con.execute("select count(*) from marts.mart_source_conflicts").fetchone()[0]
+    assert count >= 3, "the sample warehouse holds several conflicts"
+    nb = execute_notebook("03_data_quality.ipynb", warehouse,
+                          {"CONFLICTS_IN_TABLE": 2, "CONFLICTS_IN_DETAIL": 1})
+    assert cell_errors(nb) == []
+    table = text(tagged(nb, "conflicts-table"))
+    assert f"2 of {count} conflicting pairs" in table
+    assert "the first 1 are printed in full" in table
+    detail = text(tagged(nb, "conflicts-detail"))
+    assert detail.count("• ") == 1
+    assert detail.count("«") == 2          # both sentences of that one pair
 
 
 def test_data_quality_shows_both_sentences_of_a_conflict(executed, con):

@@ -215,6 +215,29 @@ def test_first_run_metadata_is_readable(e2e):
     assert obs["observations_total"] == len(e2e.ids_first)
 
 
+def test_dbt_assets_report_row_counts_column_types_and_failing_rows(e2e):
+    fct = metadata_of(e2e.first, ["marts", "fct_indicator"])
+    assert fct["dagster/row_count"] == e2e.env.scalar("select count(*) from marts.fct_indicator")
+    types = {c.name: c.type for c in fct["dagster/column_schema"].columns}
+    assert types["observation_id"] == "varchar" and types["value"] == "double"
+    seed = metadata_of(e2e.first, ["reference", "indicators"])
+    assert seed["dagster/row_count"] == e2e.env.scalar("select count(*) from reference.indicators")
+    # a check that did not pass lists the rows it found, whole rows for not_null
+    not_passed = [e for e in e2e.first.get_asset_check_evaluations() if not e.passed]
+    ids = {r["observation_id"] for r in e2e.env.query(
+        "select observation_id from marts.fct_indicator where base_period_code is null "
+        "and measure in ('change_pct', 'change_abs', 'multiple_of_base')")}
+    base = [e for e in not_passed if e.check_name == "not_null_fct_indicator_base_period_code"]
+    if not ids:
+        assert base == []
+        return
+    [evaluation] = base
+    rows = evaluation.metadata["failing_rows"].value
+    assert all(observation_id in rows for observation_id in ids)
+    assert "quote" in rows.splitlines()[0]
+    assert evaluation.metadata["failing_rows_shown"].value == len(ids)
+
+
 def test_cli_paths_prints_the_resolved_locations(e2e, capsys):
     assert cli.main(["paths"]) == 0
     out = capsys.readouterr().out
@@ -265,6 +288,11 @@ def test_failed_dbt_build_leaves_the_published_marts_unchanged(
         message = "\n".join(step_failure_messages(result))
         assert "dbt build failed" in message and "accepted_values" in message
         assert "unchanged" in message
+        # the check that refused the build is reported, with the rows it found
+        refused = [e for e in result.get_asset_check_evaluations()
+                   if e.check_name.startswith("accepted_values_stg_landing__observations_measure")]
+        assert len(refused) == 1 and not refused[0].passed
+        assert "not_a_measure" in refused[0].metadata["failing_rows"].value
         # the bad rows reached landing (that stage succeeded) but not the marts
         assert env.scalar("select count(*) from landing.observations "
                           "where measure = 'not_a_measure'") == 5

@@ -1,20 +1,27 @@
 """Smoke test of the Dagster UI: start ``dagster-webserver`` on 127.0.0.1, wait for it,
 ask its GraphQL API what it loaded, and stop it.
 
-It checks what an operator relies on in the UI: the code location loads without error, the
-Python and dbt assets (exactly the keys of the project's ``Definitions``), asset checks, the
-refresh jobs, the daily schedule (cron, time zone, running by default) and the raw folder
-sensor (running by default). The server runs against a private DAGSTER_HOME / RAW_DIR /
-WAREHOUSE_PATH and is always stopped, even when an assertion fails: its whole process group
-(the webserver and the gRPC code server it spawns) gets SIGTERM, then SIGKILL after 30 s.
+It checks what an operator relies on in the UI: the code location ``provstats`` (loaded
+from pyproject.toml's ``[tool.dagster]``, as ``dg dev`` names it) loads without error, the
+Python and dbt assets (exactly the keys of the project's ``Definitions``), asset checks —
+every one with a description —, the refresh jobs, the daily schedule (cron, time zone,
+running by default), the raw folder sensor (running by default), no first-visit pop-up, no
+metadata the UI can only print as "(unserializable)", and — after one refresh recorded in
+the instance — the row count and column types of the dbt models. The server runs against
+a private DAGSTER_HOME (with the project's dagster.yaml) / RAW_DIR / WAREHOUSE_PATH and is
+always stopped, even when an assertion fails: its whole process group (the webserver and
+the gRPC code server it spawns) gets SIGTERM, then SIGKILL after 30 s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +35,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv, pipeline_env_context
 
 # Loading the code location takes ~30-60 s alone, minutes on a busy 2-CPU box; a
 # webserver that exits early fails the test at once.
@@ -72,9 +79,31 @@ ASSETS_QUERY = """
 {
   assetNodes {
     assetKey { path }
+    metadataEntries { label ... on TextMetadataEntry { text } }
     assetChecksOrError {
       __typename
-      ... on AssetChecks { checks { name } }
+      ... on AssetChecks { checks { name description } }
+    }
+  }
+  shouldShowNux
+}
+"""
+
+#: Metadata labels the UI never shows (dagster-webserver's HIDDEN_METADATA_ENTRY_LABELS):
+#: dagster-dbt's manifest and translator objects.
+UI_HIDDEN_METADATA = {"dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator"}
+
+FCT_INDICATOR_QUERY = """
+{
+  assetNodes(assetKeys: [{path: ["marts", "fct_indicator"]}]) {
+    description
+    assetMaterializations(limit: 1) {
+      runId
+      metadataEntries {
+        label
+        ... on IntMetadataEntry { intValue }
+        ... on TableSchemaMetadataEntry { schema { columns { name type } } }
+      }
     }
   }
 }
@@ -158,16 +187,36 @@ def graphql(base: str, query: str) -> dict[str, Any]:
     return body["data"]
 
 
-@pytest.fixture
-def webserver(pipeline_env: PipelineEnv, dbt_manifest: Path, tmp_path: Path) -> Iterator[str]:
-    """A running webserver on a free local port; yields its base URL, stops it after."""
+@pytest.fixture(scope="module")
+def refreshed(defs, tmp_path_factory) -> Iterator[PipelineEnv]:
+    """One refresh recorded in a private persistent DAGSTER_HOME (with the project's
+    instance settings), as ``make run`` leaves it for the UI."""
+    import dagster as dg
+
+    with pipeline_env_context(tmp_path_factory.mktemp("ui")) as pipeline_env:
+        shutil.copyfile(ROOT / ".dagster_home" / "dagster.yaml",
+                        pipeline_env.dagster_home / "dagster.yaml")
+        with dg.DagsterInstance.get() as instance:
+            result = pipeline_env.run(defs, instance=instance)
+        assert result.success
+        yield pipeline_env
+
+
+@pytest.fixture(scope="module")
+def webserver(refreshed: PipelineEnv, dbt_manifest: Path, tmp_path_factory) -> Iterator[str]:
+    """A running webserver on a free local port (one for the module); yields its base
+    URL, stops it after.
+
+    Started like ``dagster-webserver`` in the project folder with no target: the code
+    location comes from pyproject.toml's ``[tool.dagster]``.
+    """
+    pipeline_env = refreshed
     port = _free_port()
-    log = tmp_path / "webserver.log"
+    log = tmp_path_factory.mktemp("webserver") / "webserver.log"
     executable = Path(sys.executable).with_name("dagster-webserver")
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [str(executable), "-h", "127.0.0.1", "-p", str(port),
-             "-m", "orchestration.definitions"],
+            [str(executable), "-h", "127.0.0.1", "-p", str(port)],
             cwd=ROOT,
             env={**os.environ, **pipeline_env.env_vars(),
                  "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
@@ -190,6 +239,7 @@ def test_ui_loads_assets_checks_jobs_schedule_and_sensor(webserver: str, defs) -
     workspace = graphql(webserver, WORKSPACE_QUERY)["workspaceOrError"]
     assert workspace["__typename"] == "Workspace", workspace
     [location] = workspace["locationEntries"]
+    assert location["name"] == "provstats"
     loaded = location["locationOrLoadError"]
     assert loaded["__typename"] == "RepositoryLocation", loaded.get("message", loaded)
 
@@ -209,7 +259,9 @@ def test_ui_loads_assets_checks_jobs_schedule_and_sensor(webserver: str, defs) -
     sensors = {s["name"]: s for s in repo["sensors"]}
     assert sensors["raw_folder_sensor"]["sensorState"]["status"] == "RUNNING"
 
-    nodes = graphql(webserver, ASSETS_QUERY)["assetNodes"]
+    assets = graphql(webserver, ASSETS_QUERY)
+    assert assets["shouldShowNux"] is False
+    nodes = assets["assetNodes"]
     keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
     expected = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
     assert expected == keys
@@ -223,3 +275,65 @@ def test_ui_loads_assets_checks_jobs_schedule_and_sensor(webserver: str, defs) -
     assert "unique_fct_indicator_observation_id" in checks["marts/fct_indicator"]
     assert "spans_index_numbers" in checks["observations"]
     assert "no_quarantined_files" in checks["raw_documents"]
+
+    # every check explains itself; no metadata the UI can only print as "(unserializable)"
+    undescribed = [
+        ("/".join(n["assetKey"]["path"]), c["name"])
+        for n in nodes if n["assetChecksOrError"]["__typename"] == "AssetChecks"
+        for c in n["assetChecksOrError"]["checks"] if not (c["description"] or "").strip()
+    ]
+    assert undescribed == []
+    assert sum(len(c) for c in checks.values()) > 100
+    unserializable = [
+        ("/".join(n["assetKey"]["path"]), e["label"]) for n in nodes
+        for e in n["metadataEntries"]
+        if "(unserializable)" in (e.get("text") or "") and e["label"] not in UI_HIDDEN_METADATA
+    ]
+    assert unserializable == []
+
+
+def test_ui_shows_row_counts_and_column_types_of_dbt_models(webserver: str,
+                                                            refreshed: PipelineEnv) -> None:
+    [node] = graphql(webserver, FCT_INDICATOR_QUERY)["assetNodes"]
+    assert node["description"]
+    [materialization] = node["assetMaterializations"]
+    entries = {e["label"]: e for e in materialization["metadataEntries"]}
+    rows = refreshed.scalar("select count(*) from marts.fct_indicator")
+    assert rows > 0
+    assert entries["dagster/row_count"]["intValue"] == rows
+    columns = {c["name"]: c["type"]
+               for c in entries["dagster/column_schema"]["schema"]["columns"]}
+    assert columns["observation_id"] == "varchar" and columns["value"] == "double"
+    assert columns["period_code"] == "varchar" and columns["span_start"] == "integer"
+
+
+# ------------------------------------------------------------------ a browser
+def _page_text(url: str, screenshot: Path) -> str:
+    """The text of ``url`` as headless Chromium renders it (the UI is a JavaScript app:
+    the GraphQL answers are in the page only after its scripts ran); a screenshot too."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, ("headless Chromium is needed for this test: apt-get install chromium "
+                      "(.ci/run installs it)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--virtual-time-budget=30000", "--window-size=1400,1000"]
+    subprocess.run([chromium, *flags, f"--screenshot={screenshot}", url],
+                   capture_output=True, timeout=SUBPROCESS_TIMEOUT_S, check=True)
+    dom = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True,
+                         text=True, timeout=SUBPROCESS_TIMEOUT_S, check=True).stdout
+    dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
+
+
+def test_fct_indicator_asset_page_in_a_browser(webserver: str, refreshed: PipelineEnv,
+                                               tmp_path: Path) -> None:
+    """What an operator sees on the asset page of fct_indicator: the row count, the code
+    location, the column types, the check results — and no "(unserializable)" entry."""
+    screenshot = tmp_path / "fct_indicator.png"
+    text = _page_text(f"{webserver}/assets/marts/fct_indicator", screenshot)
+    assert screenshot.stat().st_size > 10_000
+    rows = refreshed.scalar("select count(*) from marts.fct_indicator")
+    assert re.search(rf"Row count {rows:,}\b".replace(",", "[,.]?"), text), text[:2000]
+    assert "provstats" in text and "Latest check results" in text
+    assert "observation_id" in text and "varchar" in text
+    assert "unserializable" not in text
+

@@ -15,14 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._record import replace
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliInvocation,
     DbtCliResource,
+    DbtProject,
     dbt_assets,
 )
 
+from orchestration.defs.dbt_metadata import (
+    check_description,
+    failed_check_results,
+    with_failing_rows,
+    with_table_metadata,
+)
 from orchestration.defs.formatting import markdown_table
 from orchestration.defs.resources import WarehouseResource, dbt_project, prepare_dbt_manifest
 
@@ -35,9 +43,37 @@ KEEP_TARGET_DIRS = 10
 _FAILED = {"error", "fail", "runtime error"}
 
 
+#: dagster-dbt's bookkeeping entry holding the DbtProject object; the UI cannot show it
+#: (it printed "[DbtProject] (unserializable)"), so it is left off the asset specs.
+_PROJECT_METADATA_KEY = "dagster_dbt/project"
+
+
 class ProvstatsDbtTranslator(DagsterDbtTranslator):
     """Group dbt nodes by layer: seeds → ``reference``, staging/intermediate →
-    ``transform``, marts → ``marts``."""
+    ``transform``, marts → ``marts``; every dbt test's check gets a description; no
+    unserializable metadata."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if _PROJECT_METADATA_KEY not in spec.metadata:
+            return spec
+        metadata = {k: v for k, v in spec.metadata.items() if k != _PROJECT_METADATA_KEY}
+        return spec.replace_attributes(metadata=metadata)
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        test = manifest["nodes"].get(unique_id) or {}
+        return replace(spec, description=check_description(test, asset_spec.key.path[-1]))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props.get("resource_type") == "seed":
@@ -129,9 +165,11 @@ def dbt_warehouse(
             context=context,
             raise_on_error=False,
         )
-        events = list(invocation.stream())
+        events = with_failing_rows(list(invocation.stream()), invocation, build_path)
         succeeded = invocation.is_successful()
         if not succeeded:
+            # the checks that refused the build, with their failing rows
+            yield from failed_check_results(events)
             failures = dbt_failures(invocation)
             names = ", ".join(f"{f['node']} ({f['status']})" for f in failures) or "unknown"
             raise dg.Failure(
@@ -147,6 +185,7 @@ def dbt_warehouse(
                     "dbt_logs": dg.MetadataValue.path(str(invocation.target_path)),
                 },
             )
+        events = with_table_metadata(events, invocation)
     _keep_partial_parse(invocation.target_path)
     _prune_target_dirs(invocation.target_path)
     context.log.info(f"dbt build published {warehouse.published_path}")

@@ -403,7 +403,8 @@ def observations(
         t0 = time.perf_counter()
         try:
             found = extraction.extract_observations(
-                text, published_date=doc["published_date"], title=doc["title"]
+                text, published_date=doc["published_date"], title=doc["title"],
+                source_id=sid, default_geo=settings.default_geo(),
             )
             rows = [o.to_row(sid, doc["content_sha256"], version) for o in found]
             periods = {

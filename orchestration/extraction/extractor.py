@@ -29,10 +29,9 @@ from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
 from .places import document_province, province_of_path, provinces_in
-from .reader import Reading, SentenceReader, _mask
+from .reader import ParagraphWords, Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
 from .tables import read_table
-from .text import fold
 
 MAX_QUOTE = 1000  # characters of a sentence kept as the quote (its span is kept whole)
 _TARGET_HEADING = re.compile(
@@ -73,14 +72,16 @@ def _publication(published: dt.date | None, doc: Document) -> Publication:
         return Publication(published, published, "publication date")
     if doc.published_month:
         y, m = doc.published_month
-        return Publication(dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]),
-                           f"date {y}-{m:02d}")
+        return Publication(
+            dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]), f"date {y}-{m:02d}"
+        )
     return Publication()
 
 
 class _Extraction:
-    def __init__(self, text: str, published: dt.date | None, source_id: str | None,
-                 default_geo: str) -> None:
+    def __init__(
+        self, text: str, published: dt.date | None, source_id: str | None, default_geo: str
+    ) -> None:
         self.text = text
         self.doc = parse(text)
         self.english = english_style(self.doc.view.text)
@@ -107,7 +108,9 @@ class _Extraction:
         body = [p.text for p in self.doc.paragraphs if p.kind == "body"]
         code, cue = document_province(
             self.doc.title.text if self.doc.title else None,
-            [p.text for p in self.doc.header], [p.text for p in self._lead()], body,
+            [p.text for p in self.doc.header],
+            [p.text for p in self._lead()],
+            body,
         )
         if code:
             return Decision(code, "document", cue)
@@ -203,11 +206,13 @@ class _Extraction:
             scope = parent.child("paragraph")
             subject, period = self.marker_context.get(p.footnote or -1, (None, None))
             if subject is not None:
-                scope.fields["subject"] = Decision(subject.value, "paragraph",
-                                                   f"footnote {p.footnote}'s sentence")
+                scope.fields["subject"] = Decision(
+                    subject.value, "paragraph", f"footnote {p.footnote}'s sentence"
+                )
             if period is not None:
-                scope.fields["period"] = Decision(period.value, "paragraph",
-                                                  f"footnote {p.footnote}'s sentence")
+                scope.fields["period"] = Decision(
+                    period.value, "paragraph", f"footnote {p.footnote}'s sentence"
+                )
             self._paragraph(p, scope)
         return _dedupe(self.observations)
 
@@ -220,10 +225,12 @@ class _Extraction:
                     scope.fields[name] = d
         if p.kind != "footnote":
             self.last_paragraph = scope
+        words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
         for a, b in p.sentences:
             sentence = scope.child("sentence")
-            reader = SentenceReader(p.text[a:b], p.folded[a:b], sentence, self.pub,
-                                    self.doc_geo, self.recent_periods, self.english)
+            reader = SentenceReader(
+                words, a, b, sentence, self.pub, self.doc_geo, self.recent_periods
+            )
             readings = reader.read()
             self.recent_periods.extend(reader.stated_periods())
             for r in readings:
@@ -237,15 +244,16 @@ class _Extraction:
             if carried is not None and carried.value.known:
                 scope.fields["subject"] = Decision(carried.value, "paragraph", carried.cue)
 
-    def _remember_markers(self, p: Paragraph, a: int, b: int, readings: list[Reading],
-                          reader: SentenceReader) -> None:
+    def _remember_markers(
+        self, p: Paragraph, a: int, b: int, readings: list[Reading], reader: SentenceReader
+    ) -> None:
         if not self.doc.markers:
             return
         lo, hi = p.view_span(a, b)
         for n, off in self.doc.markers.items():
             if not lo <= off <= hi + 3 or n in self.marker_context:
                 continue
-            before = [r for r in readings if p.to_view(a + r.end - 1) < off]
+            before = [r for r in readings if p.to_view(r.end - 1) < off]
             subject = None
             if before and before[-1].indicator is not None:
                 ind = before[-1].indicator
@@ -265,7 +273,7 @@ class _Extraction:
         return v.to_stored(view_start), v.to_stored(view_end - 1) + 1
 
     def _emit(self, p: Paragraph, a: int, b: int, r: Reading) -> None:
-        vs, ve = p.view_span(a + r.start, a + r.end)
+        vs, ve = p.view_span(r.start, r.end)
         # a span never crosses a line break (a unit on the next line is not the mention)
         nl = self.doc.view.text.find("\n", vs, ve)
         if nl != -1:
@@ -273,17 +281,19 @@ class _Extraction:
         while ve > vs and self.doc.view.text[ve - 1].isspace():
             ve -= 1
         qs, qe = p.view_span(a, b)
-        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, a + r.start, a + r.end), {})
+        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, r.start, r.end), {})
 
     def _emit_table(self, table: Table, cell: Any) -> None:
         r: Reading = cell.reading
         row_line = cell.row_line
         quote = " | ".join(c.text for c in cell.row)
-        self._append(r, cell.start, cell.end, row_line.start, row_line.end, quote,
-                     {"table": cell.labels})
+        self._append(
+            r, cell.start, cell.end, row_line.start, row_line.end, quote, {"table": cell.labels}
+        )
 
-    def _append(self, r: Reading, vs: int, ve: int, qs: int, qe: int, quote: str,
-                extra: dict[str, Any]) -> None:
+    def _append(
+        self, r: Reading, vs: int, ve: int, qs: int, qe: int, quote: str, extra: dict[str, Any]
+    ) -> None:
         start, end = self._stored_span(vs, ve)
         quote_start, quote_end = self._stored_span(qs, qe)
         ev = dict(r.evidence)
@@ -304,10 +314,24 @@ class _Extraction:
         ))  # fmt: skip
 
 
+def _context_year(scope: Scope, pub: Publication) -> int | None:
+    """The year a paragraph's year-less periods ("tháng 10", "quý III") belong to."""
+    d = scope.find("period")
+    if d is not None:
+        return d.value.end.year
+    if pub.year:
+        return pub.year
+    d = scope.find("year")
+    return d.value if d is not None else None
+
+
 def _named_subject(p: Paragraph) -> Subject | None:
     masked = _mask(p.folded, find_periods(p.folded))
-    growth = any(e.kind == "measure" and e.role == "growth"
-                 for m in verb_matcher().finditer(masked) for e in m.entries)
+    growth = any(
+        e.kind == "measure" and e.role == "growth"
+        for m in verb_matcher().finditer(masked)
+        for e in m.entries
+    )
     for m in noun_matcher().finditer(masked):
         codes = tuple(e.value for e in m.entries if e.kind == "indicator")
         if codes:
@@ -326,24 +350,34 @@ def _heading_context(section: Scope, p: Paragraph, pub: Publication, doc: Scope)
     periods = [pm for pm in find_periods(folded, year) if pm.period is not None and not pm.is_name]
     doc_period = doc.own("period")
     for pm in periods:
-        if doc_period is not None and pm.period != doc_period.value and (
-                pm.period.start <= doc_period.value.start and doc_period.value.end <= pm.period.end):
+        if (
+            doc_period is not None
+            and pm.period != doc_period.value
+            and (
+                pm.period.start <= doc_period.value.start and doc_period.value.end <= pm.period.end
+            )
+        ):
             continue  # a heading period containing the document's finer one adds nothing
         section.fields["period"] = Decision(pm.period, "section", pm.text)
         break
     target_words = _TARGET_HEADING.search(folded)
     future = any(pub.starts_after(pm.period) for pm in periods) or any(pm.horizon for pm in periods)
-    if target_words and not _RETROSPECTIVE.search(folded) and (
-            future or p.heading_level is not None and p.heading_level < 9 or not pub.known):
-        section.fields["status"] = Decision("target", "section", p.text)
-    elif target_words and future:
+    if (
+        target_words
+        and not _RETROSPECTIVE.search(folded)
+        and (future or p.heading_level is not None and p.heading_level < 9 or not pub.known)
+        or target_words
+        and future
+    ):
         section.fields["status"] = Decision("target", "section", p.text)
     subject = _named_subject(p)
     if subject is not None:
         section.fields["subject"] = Decision(subject, "section", subject.cue)
     places = provinces_in(p.text, p.folded)
     if places:
-        section.fields["place"] = Decision(places[0][2], "section", p.text[places[0][0]:places[0][1]])
+        section.fields["place"] = Decision(
+            places[0][2], "section", p.text[places[0][0] : places[0][1]]
+        )
 
 
 def _quote(text: str, a: int, b: int, start: int, end: int) -> str:

@@ -119,17 +119,22 @@ def _noun_entries() -> Iterator[tuple[str, Entry]]:
     for r in _rows("lexicon/indicator_cues.csv"):
         yield r["phrase"], Entry("indicator_cues.csv", "indicator", "", r["code"], r["phrase"])
     for r in _rows("lexicon/components.csv"):
-        yield r["phrase"], Entry("components.csv", "component", r["parent"], r["code"],
-                                 r["phrase"])
+        yield r["phrase"], Entry("components.csv", "component", r["parent"], r["code"], r["phrase"])
     for r in _rows("lexicon/topics.csv"):
         yield r["phrase"], Entry("topics.csv", "topic", "", r["topic"], r["phrase"])
     for r in _rows("lexicon/provinces.csv"):
         for name in [r["name"], *filter(None, r["aliases"].split("|"))]:
             yield name, Entry("provinces.csv", "place", "province", r["code"], name)
+            # "tỉnh Gia Lai", "thành phố Đà Nẵng", "TP Cần Thơ": the province itself
+            for head in PROVINCE_HEADS:
+                yield f"{head} {name}", Entry("provinces.csv", "place", "province", r["code"], name)
     for r in _rows("lexicon/words.csv"):
         if r["kind"] in NOUN_KINDS:
             yield r["phrase"], Entry("words.csv", r["kind"], r["role"], "", r["phrase"])
 
+
+#: words that may precede a province's name without making it a smaller place
+PROVINCE_HEADS = ("tỉnh", "thành phố", "tp", "tp.")
 
 #: kinds of words.csv matched with the indicator names (noun phrases compete for the
 #: longest match); measure and status words are matched on their own, function words

@@ -22,6 +22,11 @@ from functools import cache
 
 from .lexicon import qualifier_words, scale_words, unit_words
 
+#: regular expressions used inline below, compiled once
+_ENGLISH_DECIMAL_ONLY = re.compile(r"[0-9]+\.[0-9]{1,2}")
+_SPACES = re.compile(r"\s+")
+_OPEN_BRACKET_END = re.compile(r"\(\s*$")
+
 #: At most this many significant digits: longer digit strings are identifiers or noise,
 #: and a float would no longer hold them exactly.
 MAX_DIGITS = 15
@@ -49,7 +54,7 @@ _RANK_PREFIX = re.compile(r"(?:xếp|đứng|vươn\s+lên|tụt\s+xuống|lên)
 _PER = re.compile(r"\s*/\s*(năm|tháng|người|ngày|lao động|hộ)(?!\w)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """A number as written, with what it counts and how it is bounded."""
 
@@ -100,7 +105,7 @@ def parse_number(s: str, english: bool = False) -> float:
     s = s.strip()
     if english and _ENGLISH_THOUSANDS.fullmatch(s):
         plain = s.replace(",", "")
-    elif re.fullmatch(r"[0-9]+\.[0-9]{1,2}", s):
+    elif _ENGLISH_DECIMAL_ONLY.fullmatch(s):
         plain = s
     else:
         plain = s.replace(".", "").replace(" ", "").replace(",", ".")
@@ -142,12 +147,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _unit_index() -> dict[str, tuple[str, str]]:
-    return {re.sub(r"\s+", " ", u.phrase.lower()): (u.unit, u.kind) for u in unit_words()}
+    return {_SPACES.sub(" ", u.phrase.lower()): (u.unit, u.kind) for u in unit_words()}
 
 
 @cache
 def _qualifier_index() -> dict[str, str]:
-    return {re.sub(r"\s+", " ", p): q for p, q, _ in qualifier_words()}
+    return {_SPACES.sub(" ", p): q for p, q, _ in qualifier_words()}
 
 
 @dataclass
@@ -167,11 +172,11 @@ def _unit_after(s: str, pos: int) -> _Unit:
     scale = 1.0
     if m:
         scale_word = m.group("scale")
-        scale = scale_words()[re.sub(r"\s+", " ", scale_word)] if scale_word else 1.0
+        scale = scale_words()[_SPACES.sub(" ", scale_word)] if scale_word else 1.0
         if m.group("pct"):
             unit, kind = "PCT", "pct"
         else:
-            unit, kind = _unit_index()[re.sub(r"\s+", " ", m.group("unit"))]
+            unit, kind = _unit_index()[_SPACES.sub(" ", m.group("unit"))]
         end = m.end()
         per = None
         if kind == "count" and unit == "PER_10K":
@@ -185,18 +190,19 @@ def _unit_after(s: str, pos: int) -> _Unit:
         return _Unit(kind, unit, scale, s[pos:end].strip(), per, end)
     m = pats["scale"].match(s, pos)
     if m:
-        scale = scale_words()[re.sub(r"\s+", " ", m.group("scale"))]
+        scale = scale_words()[_SPACES.sub(" ", m.group("scale"))]
         return _Unit("bare", None, scale, s[pos : m.end()].strip(), None, m.end())
     return _Unit("bare", None, 1.0, "", None, pos)
 
 
 def _qualifier_before(s: str, start: int) -> str:
     m = _patterns()["before"].search(s[max(0, start - 24) : start])
-    return _qualifier_index()[re.sub(r"\s+", " ", m.group("q"))] if m else "eq"
+    return _qualifier_index()[_SPACES.sub(" ", m.group("q"))] if m else "eq"
 
 
-def find_quantities(s: str, identifier: re.Pattern[str] | None = None,
-                    english: bool = False) -> list[Quantity]:
+def find_quantities(
+    s: str, identifier: re.Pattern[str] | None = None, english: bool = False
+) -> list[Quantity]:
     """Every quantity of ``s`` (folded, periods masked), in text order.
 
     ``identifier`` matches the end of the text before a number that makes it an
@@ -213,8 +219,12 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None,
         if start < consumed:
             continue
         before = s[max(0, start - 30) : start]
-        if (identifier is not None and identifier.search(before) and s[end : end + 1] != "%"
-                and not _RANK_PREFIX.search(before)):
+        if (
+            identifier is not None
+            and identifier.search(before)
+            and s[end : end + 1] != "%"
+            and not _RANK_PREFIX.search(before)
+        ):
             # an identifier; a range of identifiers ("mốc 1119 - 1120") goes with it
             sep = _RANGE_SEP.match(s, end)
             if sep and i < len(tokens) and tokens[i].start() == sep.end():
@@ -224,7 +234,7 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None,
             continue  # a date d/m/y or the tail of one
         if _DAY_MONTH.match(s, end) and _DAY_WORD.search(before):
             continue  # "sáng 10/12": a day and month
-        if re.search(r"\(\s*$", before) and _LIST_MARKER.match(s, end):
+        if _OPEN_BRACKET_END.search(before) and _LIST_MARKER.match(s, end):
             continue  # "(1) ..." list marker
         try:
             value = parse_number(tok.group(), english)
@@ -268,7 +278,7 @@ def find_quantities(s: str, identifier: re.Pattern[str] | None = None,
         if qualifier != "range":
             am = _patterns()["after"].match(s, unit.end) or _patterns()["after"].match(s, end)
             if am:
-                qualifier = _qualifier_index()[re.sub(r"\s+", " ", am.group("q"))]
+                qualifier = _qualifier_index()[_SPACES.sub(" ", am.group("q"))]
         span_end = max(unit.end, number_end) if (unit.text or number_end > end) else number_end
         kind = unit.kind
         if kind == "bare" and denominator is not None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .periods import Period
@@ -53,7 +54,7 @@ RELATIVE = (
 )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodMention:
     """A period expression at ``[start, end)`` of the searched string."""
 
@@ -174,9 +175,27 @@ _NEEDS = {
     "now": ("nay", "hiện", "thời điểm"), "year": ("19", "20"),
 }  # fmt: skip
 _COMPILED = [(k, re.compile(p), _NEEDS[k]) for k, p in _PATTERNS]
-_STARTS = re.compile(r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
-                     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
-                     r"bốn|sáu|bảy|tám|chín|mười")
+#: pattern -> (anchor, how many): every match of the pattern holds that many anchors,
+#: the first within ``_ANCHOR_LEAD`` characters of its start, so the engine is started
+#: only near anchors (most positions of a paragraph are never tried)
+_ANCHORED = {
+    "years": ("year", 2), "term_name": ("year", 2), "year": ("year", 1), "month": ("year", 1),
+    "same_period_of_year": ("year", 1), "to_date": ("day_month", 1),
+    "n_years": ("year_word", 1), "months": ("month_word", 1),
+}  # fmt: skip
+_ANCHORS = {
+    "year": _YEAR_RE,
+    "day_month": re.compile(r"[0-9]{1,2}\s*[/-]\s*[0-9]"),
+    "year_word": re.compile(r"\snăm"),
+    "month_word": re.compile(r"\stháng"),
+}
+_ANCHOR_LEAD = 60
+_ANCHOR_REACH = 300
+_STARTS = re.compile(
+    r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
+    r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
+    r"bốn|sáu|bảy|tám|chín|mười"
+)
 
 
 def find_periods(text: str, context_year: int | None = None) -> list[PeriodMention]:
@@ -186,12 +205,25 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
         return []
     year_matches = list(_YEAR_RE.finditer(text))
     year_starts = [m.start() for m in year_matches]
+    anchors: dict[str, list[int]] = {"year": year_starts}
     found: list[PeriodMention] = []
     taken = bytearray(len(text))
     for kind, rx, needs in _COMPILED:
-        if not any(word in text for word in needs):
+        for word in needs:
+            if word in text:
+                break
+        else:
             continue
-        for m in rx.finditer(text):
+        if kind in _ANCHORED:
+            anchor, held = _ANCHORED[kind]
+            if anchor not in anchors:
+                anchors[anchor] = [m.start() for m in _ANCHORS[anchor].finditer(text)]
+            if len(anchors[anchor]) < held:
+                continue
+            matches = _near(rx, text, anchors[anchor])
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             s, e = m.start(), m.end()
             if s > 0 and text[s - 1].isalnum():
                 continue
@@ -213,6 +245,23 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
             found.append(pm)
             taken[s:e] = b"\x01" * (e - s)
     return sorted(found, key=lambda p: p.start)
+
+
+def _near(rx: re.Pattern[str], text: str, anchors: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern every match of which holds an anchor within
+    ``_ANCHOR_LEAD`` characters of its start: the engine is run only around anchors
+    (from ``_ANCHOR_LEAD`` before one to ``_ANCHOR_REACH`` after it, more than any match
+    and what it looks ahead at)."""
+    pos = 0
+    for a in anchors:
+        if a < pos:
+            continue
+        m = rx.search(text, max(pos, a - _ANCHOR_LEAD), a + _ANCHOR_REACH)
+        if m is None or m.start() > a:
+            pos = a + 1  # no match holds this anchor
+            continue
+        yield m
+        pos = max(m.end(), m.start() + 1)
 
 
 def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodMention | None:

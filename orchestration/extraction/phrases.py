@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .text import fold
 
@@ -83,8 +83,7 @@ class _Node:
     terminal: int | None = None  # index into PhraseMatcher._ends
 
 
-@dataclass(frozen=True)
-class PhraseMatch(Generic[T]):
+class PhraseMatch(NamedTuple, Generic[T]):
     """One phrase found at ``[start, end)`` of the searched text."""
 
     start: int
@@ -113,31 +112,53 @@ class PhraseMatcher(Generic[T]):
                 self.sources.setdefault(words, []).append(entry)
         self._group_to_end: list[int] = []
         body = self._compile(self._root, first=True)
+        self._ends_tuples = [tuple(e) for e in self._ends]
         self.regex = re.compile(rf"(?<!\w)(?:{body})")
 
     def _compile(self, node: _Node, first: bool = False) -> str:
+        """The regular expression of the phrases going on from ``node``: its words as a
+        trie of characters (at each character the engine tries a handful of branches,
+        not every word), then a gap, then the end of a phrase. Groups are numbered in
+        the order they are written, so children are compiled in that order."""
+        words = [w for w in node.children if w != GAP]
         alternatives = []
-        # longer words first so that a word is never cut by a shorter one sharing its start
-        for word in sorted(node.children, key=lambda w: (-len(w), w)):
-            child = node.children[word]
-            if word == GAP:
-                head = _GAP_RE
-            else:
-                head = ("" if first else _SEP) + re.escape(word)
-            alternatives.append(head + self._compile(child))
+        if words:
+            sep = "" if first else _SEP
+            alternatives.append(sep + self._char_trie(words, node))
+        if GAP in node.children:
+            alternatives.append(_GAP_RE + self._compile(node.children[GAP]))
         if node.terminal is not None:
             self._group_to_end.append(node.terminal)
             alternatives.append(r"(?!\w)()")
         if len(alternatives) == 1 and not first:
-            return alternatives[0] if node.terminal is not None else f"(?:{alternatives[0]})"
+            return alternatives[0]
         return "(?:" + "|".join(alternatives) + ")"
 
-    def finditer(self, folded: str, start: int = 0, end: int | None = None) -> Iterator[
-        PhraseMatch[T]
-    ]:
+    def _char_trie(self, words: list[str], node: _Node, depth: int = 0) -> str:
+        """``words`` (sharing their first ``depth`` characters) as nested alternatives,
+        one per next character; a longer word is tried before a word it extends."""
+        by_char: dict[str, list[str]] = {}
+        ended: str | None = None
+        for w in words:
+            if len(w) == depth:
+                ended = w
+            else:
+                by_char.setdefault(w[depth], []).append(w)
+        alternatives = [
+            re.escape(ch) + self._char_trie(group, node, depth + 1)
+            for ch, group in sorted(by_char.items())
+        ]
+        if ended is not None:
+            alternatives.append(self._compile(node.children[ended]))
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    def finditer(
+        self, folded: str, start: int = 0, end: int | None = None
+    ) -> Iterator[PhraseMatch[T]]:
         """Leftmost-longest, non-overlapping phrases of ``folded[start:end]``."""
+        ends, group_to_end = self._ends_tuples, self._group_to_end
         for m in self.regex.finditer(folded, start, len(folded) if end is None else end):
-            if m.lastindex is None:  # pragma: no cover - every branch ends in a marker
-                continue
-            entries = self._ends[self._group_to_end[m.lastindex - 1]]
-            yield PhraseMatch(m.start(), m.end(), m.group(0), tuple(entries))
+            a, b = m.span()
+            yield PhraseMatch(a, b, folded[a:b], ends[group_to_end[m.lastindex - 1]])

@@ -65,10 +65,16 @@ def province_of_path(source_id: str | None) -> str | None:
     return None
 
 
+_HEAD = re.compile(r"^\s*(?:tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+
+
 def is_proper_noun(original: str, start: int, end: int) -> bool:
     """Every word of ``original[start:end]`` starts with a capital (names of places are
-    written so; "hòa bình" is peace, "Hòa Bình" the province)."""
-    words = re.findall(r"[^\W\d_]+", original[start:end])
+    written so; "hòa bình" is peace, "Hòa Bình" the province); a leading "tỉnh",
+    "thành phố" or "TP" is not part of the name."""
+    text = original[start:end]
+    head = _HEAD.match(text)
+    words = re.findall(r"[^\W\d_]+", text[head.end() :] if head else text)
     return bool(words) and all(w[0].isupper() for w in words)
 
 
@@ -87,8 +93,9 @@ def _is_province(e: Entry) -> bool:
     return e.kind == "place" and e.role == "province"
 
 
-def document_province(title: str | None, head: list[str], lead: list[str],
-                      body: list[str]) -> tuple[str | None, str]:
+def document_province(
+    title: str | None, head: list[str], lead: list[str], body: list[str]
+) -> tuple[str | None, str]:
     """The province a document's text is about, with the words that said it.
 
     In order: a province named in the title (the first, or the one before a colon); the
@@ -101,8 +108,8 @@ def document_province(title: str | None, head: list[str], lead: list[str],
             if head_colon:
                 inside = [f for f in found if f[1] <= head_colon.end()]
                 if inside:
-                    return inside[0][2], f"title: {title[inside[0][0]:inside[0][1]]}"
-            return found[0][2], f"title: {title[found[0][0]:found[0][1]]}"
+                    return inside[0][2], f"title: {title[inside[0][0] : inside[0][1]]}"
+            return found[0][2], f"title: {title[found[0][0] : found[0][1]]}"
     counts: Counter[str] = Counter()
     for text in head + lead:
         counts.update(code for _, _, code in provinces_in(text))

@@ -36,8 +36,8 @@ from .lexicon import (
     components,
     count_context_matcher,
     count_defaults,
-    measure_defaults,
     function_matcher,
+    measure_defaults,
     noun_matcher,
     qualifier_words,
     verb_matcher,
@@ -46,15 +46,33 @@ from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
 from .periods import Period
 from .places import NATIONAL, is_proper_noun
-from .text import fold
+from .text import UPPER, fold
+
+#: regular expressions used inline below, compiled once
+_COMPARED_BEFORE = re.compile(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$")
+_GROWTH_WORDS = re.compile(r"tăng\s+trưởng")
+_AND_BETWEEN = re.compile(r"\s+và\s+")
+_SCALE_PREFIX = re.compile(r"^(?:[\d.,\s-]|nghìn|ngàn|triệu|tỷ)+")
+_NEXT_WORDS = re.compile(r"\s*(của\s+)?([^\W_]\w*(?:\s+[^\W\d_]+)?)")
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+_CONTRIBUTION = re.compile(r"đóng\s+góp")
+_COMPARED = re.compile(r"so\s+với")
+_EQUATED = re.compile(r"\s*(?:=|là|:)\s*(?:\S+\s+)?")
+_COMPARED_END = re.compile(r"so\s+với\s*$")
+_MULTIPLE_BASE_GAP = re.compile(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)?")
+_CLAUSE_STOP = re.compile(r"[;.]")
+_AFTER_A_NUMBER = re.compile(r"[0-9%]\s*(?:so\s+với\s+)?$")
+_FEW_WORDS = re.compile(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*")
+_COMPARATIVE_WORDS = re.compile(r"(?:cao|thấp)\s+hơn|so\s+với|gấp")
 
 WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
 _SAME_COUNT = {"CASE": ("ACCIDENT",), "VEHICLE": ("VEHICLE_PER_DAY",)}
 _BOUNDARY = re.compile(r"[;,:()]|\s[-–]\s")
+_AND = re.compile(r"(?<!\w)và(?!\w)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     start: int
     end: int
@@ -109,6 +127,7 @@ class SentenceState:
     average: Period | None = None  # period of an annual average the sentence stated
     share: bool = False  # the sentence spoke of a structure ("Cơ cấu GRDP năm 2030: …")
     pending: int | None = None  # index of a clause that named a subject and no number
+    subplace: Tok | None = None  # "Riêng huyện X, …": the sentence speaks of a smaller place
     last_reading: Reading | None = None
 
 
@@ -139,8 +158,12 @@ _PLAN_AFTER = re.compile(
 _COMPARE_AFTER = re.compile(r"\s*(?:so\s+với|so)\b")
 #: a period said as a span of time (a flow), not a point in time (a stock's date)
 _DIGIT = re.compile(r"[0-9]")
+_PROPER_RUN = re.compile(rf"(?:\s+(?:[{UPPER}0-9][\w.-]*|-))+")
 _FLOW_PHRASE = re.compile(r"từ\s+đầu\s+năm|từ\s+ngày|\d+\s+tháng|qu[ýy]|trong\s+tháng")
 _PER_DAY = re.compile(r"mỗi\s+ngày|một\s+ngày|/\s*ngày|hằng\s+ngày|hàng\s+ngày|bình\s+quân")
+
+
+_BOUNDARY_KINDS = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "close"}
 
 
 # ------------------------------------------------------------------------------- words
@@ -149,9 +172,10 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
     for m in noun_matcher().finditer(masked):
         by_kind: dict[tuple[str, str], list[str]] = {}
         for e in m.entries:
-            if e.kind == "place" and e.role == "province":
-                if not is_proper_noun(original, m.start, m.end):
-                    continue
+            if (e.kind, e.role) == ("place", "province") and not is_proper_noun(
+                original, m.start, m.end
+            ):
+                continue  # "hòa bình" (peace) is not "Hòa Bình"
             key = (e.kind, "" if e.kind == "component" else e.role)
             by_kind.setdefault(key, [])
             if e.value and e.value not in by_kind[key]:
@@ -189,29 +213,28 @@ def _mask(folded: str, periods: list[PeriodMention]) -> str:
 
 
 # ----------------------------------------------------------------------------- clauses
-def _clauses(masked: str, protected: bytearray, toks: list[Tok],
-             quantities: list[Quantity]) -> list[Clause]:
-    """Cut a sentence into clauses (see the module docstring)."""
+def _clauses(
+    masked: str, lo: int, hi: int, protected: bytearray, toks: list[Tok], quantities: list[Quantity]
+) -> list[Clause]:
+    """Cut the sentence ``masked[lo:hi]`` into clauses (see the module docstring)."""
     cuts: list[tuple[int, int, str]] = []  # (position, where the next clause starts, kind)
-    for m in _BOUNDARY.finditer(masked):
+    for m in _BOUNDARY.finditer(masked, lo, hi):
         if protected[m.start()]:
             continue
         ch = m.group(0).strip()
-        kind = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "close"}.get(
-            ch, "dash")
+        kind = _BOUNDARY_KINDS.get(ch, "dash")
         cuts.append((m.start(), m.end(), kind))
     for t in toks:
         if t.kind == "clause" and t.role in ("breakdown", "contrast", "restatement"):
             cuts.append((t.start, t.start, "restate" if t.role == "restatement" else t.role))
     tok_starts = [t.start for t in toks]
-    for m in re.finditer(r"(?<!\w)và(?!\w)", masked):
+    for m in _AND.finditer(masked, lo, hi):
         k = bisect.bisect_left(tok_starts, m.end())
         while k < len(toks) and toks[k].kind not in ("measure", "status"):
             if toks[k].start - m.end() > 2:
                 break
             k += 1
-        if k < len(toks) and toks[k].start - m.end() <= 2 and toks[k].kind in ("measure",
-                                                                              "status"):
+        if k < len(toks) and toks[k].start - m.end() <= 2 and toks[k].kind in ("measure", "status"):
             cuts.append((m.start(), m.start(), "and"))
     cuts.sort()
     q_starts = [q.start for q in quantities]
@@ -221,13 +244,13 @@ def _clauses(masked: str, protected: bytearray, toks: list[Tok],
         return k < len(q_starts) and q_starts[k] < b
 
     clauses: list[Clause] = []
-    pos, opener, host = 0, "start", None
+    pos, opener, host = lo, "start", None
     brackets: list[bool] = []  # for each open bracket: does it make a clause?
     for at, resume, kind in cuts:
         if at < pos:
             continue
         if kind == "open":
-            close = masked.find(")", at)
+            close = masked.find(")", at, hi)
             if close < 0 or not has_quantity(at, close):
                 brackets.append(False)  # a bracket without a number is part of its clause
                 continue
@@ -250,19 +273,91 @@ def _clauses(masked: str, protected: bytearray, toks: list[Tok],
         pos, opener = resume, kind
         if kind in ("semi",):
             host = None
-    clauses.append(Clause(pos, len(masked), opener, host))
+    clauses.append(Clause(pos, hi, opener, host))
     return clauses
+
+
+# ------------------------------------------------------------------------------ words
+class ParagraphWords:
+    """The words of a paragraph, found once for all its sentences: period expressions
+    (masked so years and dates are never values), quantities, noun phrases and verbs.
+    Offsets are offsets of the paragraph's reading string."""
+
+    def __init__(
+        self, original: str, folded: str, context_year: int | None, english: bool = False
+    ) -> None:
+        self.original = original
+        self.folded = folded
+        self.periods = find_periods(folded, context_year)
+        self.masked = _mask(folded, self.periods)
+        has_digits = _DIGIT.search(folded) is not None
+        self.quantities = (
+            find_quantities(self.masked, _identifier(), english) if (has_digits) else []
+        )
+        self.toks = _tokens(original, self.masked, verbs=has_digits)
+        self.protected = bytearray(len(folded) + 1)
+        name_cover = bytearray(len(folded) + 1)
+        for q in self.quantities:
+            self.protected[q.start : q.end] = b"\x01" * (q.end - q.start)
+        for t in self.toks:
+            if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
+                self.protected[t.start : t.end] = b"\x01" * (t.end - t.start)
+            if t.kind == "indicator":
+                name_cover[t.start : t.end] = b"\x01" * (t.end - t.start)
+        self.count_words = (
+            list(count_context_matcher().finditer(self.masked)) if (self.quantities) else []
+        )
+        # status cues outside indicator names ("kế hoạch vốn" names a plan indicator)
+        self.status_cues = [
+            t
+            for t in self.toks
+            if t.kind == "status" and not (name_cover[t.start] and name_cover[t.end - 1])
+        ]
+        self._function_toks: list[Tok] | None = None
+        self.q_starts = [q.start for q in self.quantities]
+        self.tok_starts = [t.start for t in self.toks]
+        self.period_starts = [p.start for p in self.periods]
+        self.status_starts = [t.start for t in self.status_cues]
+        self.count_starts = [m.start for m in self.count_words]
+
+    def function_toks(self, a: int, b: int) -> list[Tok]:
+        """Function words lying in ``[a, b)`` (matched on first use)."""
+        if self._function_toks is None:
+            self._function_toks = [
+                Tok(m.start, m.end, "function", "filler", (), m.text)
+                for m in function_matcher().finditer(self.masked)
+            ]
+            self._function_starts = [t.start for t in self._function_toks]
+        return _within(self._function_toks, self._function_starts, a, b)
+
+
+def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
+    """The items (sorted by start, with an ``end``) lying inside ``[lo, hi)``."""
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_left(starts, hi, i)
+    return [x for x in items[i:j] if x.end <= hi]
 
 
 # ------------------------------------------------------------------------------ reader
 class SentenceReader:
-    """Reads the numbers of one sentence in the context of its scope."""
+    """Reads the numbers of one sentence (``[lo, hi)`` of its paragraph) in the context
+    of its scope. Offsets are paragraph offsets."""
 
-    def __init__(self, original: str, folded: str, scope: Scope, publication: Publication,
-                 doc_geo: Decision, recent: list[Period] | None = None,
-                 english: bool = False) -> None:
-        self.original = original
-        self.folded = folded
+    def __init__(
+        self,
+        words: ParagraphWords,
+        lo: int,
+        hi: int,
+        scope: Scope,
+        publication: Publication,
+        doc_geo: Decision,
+        recent: list[Period] | None = None,
+    ) -> None:
+        self.words = words
+        self.original = words.original
+        self.folded = words.folded
+        self.masked = words.masked
+        self.lo, self.hi = lo, hi
         self.scope = scope
         self.pub = publication
         self.doc_geo = doc_geo
@@ -270,44 +365,27 @@ class SentenceReader:
         self.state = SentenceState()
         self.recent = recent if recent is not None else []  # periods stated earlier
         self.first_period: Decision | None = None
-        year = self._context_year()
-        self.periods = [
-            p for p in find_periods(folded, year)
-        ]
-        self.masked = _mask(folded, self.periods)
-        # a sentence without digits states no quantity: only its context is read
-        has_digits = _DIGIT.search(folded) is not None
-        self.quantities = find_quantities(self.masked, _identifier(), english) if (
-            has_digits) else []
-        self.toks = _tokens(original, self.masked, verbs=has_digits)
-        self._function_toks: list[Tok] | None = None
-        protected = bytearray(len(folded) + 1)
-        for q in self.quantities:
-            protected[q.start : q.end] = b"\x01" * (q.end - q.start)
-        for t in self.toks:
-            if t.kind in ("indicator", "component", "place", "topic", "subset", "capital"):
-                protected[t.start : t.end] = b"\x01" * (t.end - t.start)
-        self.clauses = _clauses(self.masked, protected, self.toks, self.quantities)
-        self.count_words = list(count_context_matcher().finditer(self.masked)) if (
-            self.quantities) else []
+        self.periods = _within(words.periods, words.period_starts, lo, hi)
+        self.quantities = _within(words.quantities, words.q_starts, lo, hi)
+        self.toks = _within(words.toks, words.tok_starts, lo, hi)
+        self.count_words = _within(words.count_words, words.count_starts, lo, hi)
+        self.status_cues = _within(words.status_cues, words.status_starts, lo, hi)
+        self.clauses = _clauses(self.masked, lo, hi, words.protected, self.toks, self.quantities)
         self.clause_starts = [c.start for c in self.clauses]
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
+        self._toks_in: dict[tuple[int, int], list[Tok]] = {}
         self.ref_periods = [p for p in self.periods if not p.is_name]
         self.ref_starts = [p.start for p in self.ref_periods]
         self.all_starts = [p.start for p in self.periods]
-        name_cover = bytearray(len(self.masked) + 1)
-        for t in self.toks:
-            if t.kind == "indicator":
-                name_cover[t.start : t.end] = b"\x01" * (t.end - t.start)
-        # status cues outside indicator names ("kế hoạch vốn" names a plan indicator)
-        self.status_cues = [t for t in self.toks if t.kind == "status"
-                            and not (name_cover[t.start] and name_cover[t.end - 1])]
         self.status_starts = [t.start for t in self.status_cues]
         first = [p.start for p in self.ref_periods if p.horizon]
         self.first_horizon = first[0] if first else None
         first = [p.start for p in self.periods if p.kind == "now"]
         self.first_now = first[0] if first else None
+
+    def function_toks(self, a: int, b: int) -> list[Tok]:
+        return self.words.function_toks(a, b)
 
     # -- helpers ---------------------------------------------------------------------
     def _set_period(self, d: Decision) -> None:
@@ -327,47 +405,38 @@ class SentenceReader:
     def clause_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.clause_starts, pos) - 1)
 
-    def function_toks(self) -> list[Tok]:
-        """Function words of the sentence (matched on first use)."""
-        if self._function_toks is None:
-            self._function_toks = [
-                Tok(m.start, m.end, "function", "filler", (), m.text)
-                for m in function_matcher().finditer(self.masked)
-            ]
-        return self._function_toks
-
     def toks_in(self, a: int, b: int) -> list[Tok]:
-        i = bisect.bisect_left(self.tok_starts, a)
-        out = []
-        while i < len(self.toks) and self.toks[i].start < b:
-            if self.toks[i].end <= b:
-                out.append(self.toks[i])
-            i += 1
-        return out
+        """Words lying inside ``[a, b)`` (remembered: readers ask for the same windows
+        again; the list returned is shared and must not be changed)."""
+        found = self._toks_in.get((a, b))
+        if found is None:
+            found = self._toks_in[(a, b)] = _within(self.toks, self.tok_starts, a, b)
+        return found
 
     def is_reference(self, p: PeriodMention, lo: int = 0) -> bool:
         """A period the statement is about: not a comparison base ("so với năm 2020"),
         not the scope of a superlative ("cao nhất trong cả nhiệm kỳ"), not a name."""
         if p.is_name:
             return False
-        before = self.masked[max(lo, p.start - 30) : p.start]
-        if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before) or re.search(
-                r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:\S+\s+){0,2}$|từ\s+trước\s+(?:tới|đến)\s+nay\s*$",
-                before):
+        before = self.masked[max(lo, self.lo, p.start - 30) : p.start]
+        if _COMPARED_BEFORE.search(before) or re.search(
+            r"(?:cao|thấp|lớn|nhỏ|nhiều|ít)\s+nhất\s+(?:\S+\s+){0,2}$|từ\s+trước\s+(?:tới|đến)\s+nay\s*$",
+            before,
+        ):
             return False
-        return p.kind not in ("same_period_last_year", "same_period_of_year", "previous_year",
-                              "previous_month", "previous_quarter", "previous_period",
-                              "start_of_year")
+        return p.kind not in (
+            "same_period_last_year",
+            "same_period_of_year",
+            "previous_year",
+            "previous_month",
+            "previous_quarter",
+            "previous_period",
+            "start_of_year",
+        )
 
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Reference periods lying in ``[a, b)``."""
-        i = bisect.bisect_left(self.ref_starts, a)
-        out = []
-        while i < len(self.ref_periods) and self.ref_periods[i].start < b:
-            if self.ref_periods[i].end <= b:
-                out.append(self.ref_periods[i])
-            i += 1
-        return out
+        return _within(self.ref_periods, self.ref_starts, a, b)
 
     def all_periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Every period expression (names included) starting in ``[a, b)``."""
@@ -397,8 +466,9 @@ class SentenceReader:
                     for code in reading.evidence.get("also", ()):
                         other = self.catalogue.get(code)
                         if other is not None:
-                            twin = dataclasses.replace(reading, indicator=other,
-                                                       evidence=dict(reading.evidence))
+                            twin = dataclasses.replace(
+                                reading, indicator=other, evidence=dict(reading.evidence)
+                            )
                             twin.evidence["subject_rule"] = "named with the first indicator"
                             out.append(twin)
         return out
@@ -420,28 +490,35 @@ class SentenceReader:
             if p.kind == "name":
                 continue
             before = self.masked[max(clause.start, p.start - 25) : p.start]
-            if not self.is_reference(p) and not re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$",
-                                                          before):
+            if not self.is_reference(p) and not _COMPARED_BEFORE.search(before):
                 continue
-            if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", before):
+            if _COMPARED_BEFORE.search(before):
                 if not has_q:
                     base = self._resolve_relative(p)
                     self.state.base = Decision((p, base), "sentence", p.text)
                 continue
             resolved = self._resolve_relative(p)
-            if resolved is not None and p.kind not in ("same_period_last_year",
-                                                       "same_period_of_year",
-                                                       "previous_year", "previous_month",
-                                                       "previous_quarter", "previous_period",
-                                                       "start_of_year"):
+            if resolved is not None and p.kind not in (
+                "same_period_last_year",
+                "same_period_of_year",
+                "previous_year",
+                "previous_month",
+                "previous_quarter",
+                "previous_period",
+                "start_of_year",
+            ):
                 first_q = self._first_quantity_at(clause.start)
                 if first_q is None or p.start < first_q or not has_q:
                     self._set_period(Decision(resolved, "sentence", p.text))
         # a clause with no number that names its subject sets it for the clauses after
         if not has_q:
-            if any(t.kind == "measure" and t.role == "share"
-                   for t in self.toks_in(clause.start, clause.end)):
+            clause_toks = self.toks_in(clause.start, clause.end)
+            if any(t.kind == "measure" and t.role == "share" for t in clause_toks):
                 self.state.share = True
+            narrower = self._subplaces(clause_toks)
+            attributed = any(t.kind == "clause" and t.role == "attribution" for t in clause_toks)
+            if narrower and not attributed:  # not "Chi cục Thống kê tỉnh cho biết, …"
+                self.state.subplace = narrower[-1]
             subject = self._named_subject(clause.start, clause.end)
             if subject is not None:
                 self.state.subject = subject
@@ -451,11 +528,13 @@ class SentenceReader:
 
     def _named_subject(self, a: int, b: int) -> Decision | None:
         toks = self.toks_in(a, b)
+        narrower = self._subplaces(toks)
         for t in toks:  # the head of the clause, not its object
             if t.kind in ("indicator", "topic"):
-                return Decision(Subject(t.values, t.text, growth=self._growth_near(t, b)),
-                                "clause", t.text)
-            if t.kind == "place" and t.role == "subplace":
+                return Decision(
+                    Subject(t.values, t.text, growth=self._growth_near(t, b)), "clause", t.text
+                )
+            if narrower and t is narrower[0]:
                 return Decision(UNKNOWN, "clause", t.text)
         return None
 
@@ -464,7 +543,7 @@ class SentenceReader:
         return any(
             t.kind == "measure" and t.role == "growth" and lo <= t.start < end
             for t in self.toks_in(lo, end)
-        ) or bool(re.search(r"tăng\s+trưởng", tok.text))
+        ) or bool(_GROWTH_WORDS.search(tok.text))
 
     # -- one number ----------------------------------------------------------------------
     def _read_quantity(self, q: Quantity, ci: int, clause: Clause) -> Reading | None:
@@ -478,34 +557,55 @@ class SentenceReader:
             lo_host = lo
         before = s[lo : q.start]
         # bare numbers are values only after a verb of quantity
-        if q.kind == "bare" and q.scale == 1.0 and q.low is None and not _VALUE_VERB.search(
-            before[-14:]
-        ) and not (host is not None and s[lo:q.start].strip() == ""):
+        if (
+            q.kind == "bare"
+            and q.scale == 1.0
+            and q.low is None
+            and not _VALUE_VERB.search(before[-14:])
+            and not (host is not None and s[lo : q.start].strip() == "")
+        ):
             return None
         if q.kind in ("fraction", "bare") and _RANK_BEFORE.search(before[-20:]):
             q.kind = "rank"
         ev: dict[str, Any] = {
-            "clause": self.original[clause.start : min(clause.end, clause.start + 200)].strip()}
+            "clause": self.original[clause.start : min(clause.end, clause.start + 200)].strip()
+        }
         # a bracketed number is read with its own words only: the verbs before the
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
+        place_scope = self._subplaces(self.toks_in(lo, q.start)) or (
+            [self.state.subplace] if self.state.subplace is not None else []
+        )
+        if place_scope and subject is not None and subject.value.known:
+            t = place_scope[-1]
+            subject, how = (
+                Decision(UNKNOWN, "clause", t.text),
+                (f"'{t.text}': a place inside the province, not its total"),
+            )
         narrower = self._narrowed_count(q)
-        if narrower and subject is not None and subject.value.known and how not in (
-                "the count's noun", "name around it"):
-            subject, how = Decision(UNKNOWN, "clause", narrower), (
-                f"counts '{narrower}': not the indicator's thing")
+        if (
+            narrower
+            and subject is not None
+            and subject.value.known
+            and how not in ("the count's noun", "name around it")
+        ):
+            subject, how = (
+                Decision(UNKNOWN, "clause", narrower),
+                (f"counts '{narrower}': not the indicator's thing"),
+            )
         ev["subject_rule"] = how
         code, ind = self._pick(subject, q)
         if subject is not None and subject.value.also and ind is not None:
             ev["also"] = [c for c in subject.value.also if self._compatible(c, q)]
-        ev["subject"] = subject.evidence() | {"codes": list(subject.value.codes)} if subject else None
-        measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host,
-                                                             subject)
+        ev["subject"] = (
+            subject.evidence() | {"codes": list(subject.value.codes)} if subject else None
+        )
+        measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host, subject)
         ev["measure_cue"] = mcue
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
-            ind, code = None, None
+            ind = None
         period_d, own_period = self._period(q, clause, host, measure, ind)
         if period_d is None:
             return None
@@ -537,9 +637,14 @@ class SentenceReader:
             measure = "avg_annual_growth_pct" if measure == "yoy_pct" else "avg_annual_change_abs"
             ev["measure_cue"] = "part of an annual average stated before it"
         last = self.state.last_reading
-        if (ind is not None and last is not None and last.measure == "share_pct"
-                and last.indicator is ind and measure in ("yoy_pct", "change_pct")
-                and how == "the sentence's subject"):
+        if (
+            ind is not None
+            and last is not None
+            and last.measure == "share_pct"
+            and last.indicator is ind
+            and measure in ("yoy_pct", "change_pct")
+            and how == "the sentence's subject"
+        ):
             # "chiếm 20,28%, giảm 2,96% so với năm 2020": the change of a share has no
             # measure of its own here
             ev["indicator_rule"] = f"change of the share of {ind.code}: unassigned"
@@ -559,12 +664,18 @@ class SentenceReader:
             value = factor_pct(value)
             low = factor_pct(low) if low is not None else None
             high = factor_pct(high) if high is not None else None
-        if direction < 0 and measure not in ("level", "share_pct", "pct_of_plan",
-                                             "multiple_of_base", "rank"):
+        if direction < 0 and measure not in (
+            "level",
+            "share_pct",
+            "pct_of_plan",
+            "multiple_of_base",
+            "rank",
+        ):
             value = -value
             low, high = (-high if high is not None else None), (-low if low is not None else None)
-            qualifier = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(qualifier,
-                                                                              qualifier)
+            qualifier = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}.get(
+                qualifier, qualifier
+            )
         if qualifier in ("gt", "gte"):
             low, high = value, None
         elif qualifier in ("lt", "lte"):
@@ -572,14 +683,27 @@ class SentenceReader:
         elif qualifier != "range":
             low = high = None
         reading = Reading(
-            q.start, q.end, ind, measure, value, low, high, qualifier, unit, period, base,
-            status, geo_d.value, ev,
+            q.start,
+            q.end,
+            ind,
+            measure,
+            value,
+            low,
+            high,
+            qualifier,
+            unit,
+            period,
+            base,
+            status,
+            geo_d.value,
+            ev,
         )
         # remember for the clauses after this one
         if subject is not None:
             self.state.subject = subject
-            if subject.value.known and how.startswith(("name", "the count", "the document",
-                                                       "the section", "the paragraph")):
+            if subject.value.known and how.startswith(
+                ("name", "the count", "the document", "the section", "the paragraph")
+            ):
                 self.state.whole = subject
         if ind is not None and q.kind == "count":
             self.state.counted = ind.code
@@ -590,19 +714,48 @@ class SentenceReader:
         return reading
 
     # -- subject ------------------------------------------------------------------------
-    def _subject(self, q: Quantity, ci: int, clause: Clause, host: Clause | None, lo: int,
-                 lo_host: int) -> tuple[Decision | None, str]:
+    def _subject(
+        self, q: Quantity, ci: int, clause: Clause, host: Clause | None, lo: int, lo_host: int
+    ) -> tuple[Decision | None, str]:
         s = self.masked
         # a name whose gap holds the number ("thành lập mới 612 doanh nghiệp")
         for t in self.toks_in(max(0, q.start - 60), q.end + 60):
-            if t.kind == "indicator" and t.start < q.start and t.end >= q.end and "..." not in t.text:
+            if (
+                t.kind == "indicator"
+                and t.start < q.start
+                and t.end >= q.end
+                and "..." not in t.text
+            ):
                 return Decision(Subject(t.values, t.text), "clause", t.text), "name around it"
+        # a bracketed value right after a name is that name's value ("… chiếm 60% tổng
+        # thu ngân sách (12.840 tỷ đồng)"); after a number, it is compared with that
+        # number and about the same thing ("4.725 doanh nghiệp (tăng 148% so với năm 2019
+        # = 1.905 doanh nghiệp)")
+        if host is not None:
+            named_before = [
+                t
+                for t in self.toks_in(max(host.start, host.end - 60), host.end)
+                if t.kind == "indicator" and host.end - t.end <= 3
+            ]
+            if named_before and self._compatible_any(named_before[-1].values, q):
+                t = named_before[-1]
+                return Decision(Subject(t.values, t.text), "clause", t.text), (
+                    "the name the bracket follows"
+                )
+        if host is not None and self._has_quantity(host) and self.state.subject is not None:
+            inherited = self.state.subject
+            if inherited.value.known and self._compatible_any(inherited.value.codes, q):
+                return inherited, "the number the bracket belongs to"
         # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
         if q.kind == "count":
             end = min(clause.end, q.end + 40)
-            own = [t for t in self.toks_in(q.start, end)
-                   if t.kind == "indicator" and t.start <= q.end + 2
-                   and self._compatible_any(t.values, q)]
+            own = [
+                t
+                for t in self.toks_in(q.start, end)
+                if t.kind == "indicator"
+                and t.start <= q.end + 2
+                and self._compatible_any(t.values, q)
+            ]
             if own:
                 t = own[0]
                 return Decision(Subject(t.values, t.text), "clause", t.text), "the count's noun"
@@ -622,24 +775,35 @@ class SentenceReader:
         denominator = bool(verbs_before) and verbs_before[-1].role in ("share", "equal")
         if after and not denominator:
             t = after[0]
-            if t.kind == "indicator" and t.start - q.end <= 2 and not _PLAN_AFTER.match(
-                    s, q.end):
+            if t.kind == "indicator" and t.start - q.end <= 2 and not _PLAN_AFTER.match(s, q.end):
                 # "giảm 5% tai nạn giao thông và tội phạm": one number, two indicators
                 also = tuple(
-                    b.values[0] for a, b in zip(after, after[1:], strict=False)
-                    if a.kind == b.kind == "indicator" and re.fullmatch(r"\s+và\s+", s[a.end:b.start])
+                    b.values[0]
+                    for a, b in zip(after, after[1:], strict=False)
+                    if a.kind == b.kind == "indicator"
+                    and _AND_BETWEEN.fullmatch(s[a.end : b.start])
                 )
                 return Decision(Subject(t.values, t.text, also=also), "clause", t.text), (
-                    "name after it")
+                    "name after it"
+                )
         # a clause with no subject of its own continues the sentence's
         inherited = self.state.subject
-        if inherited is not None and (not inherited.value.known or (
-                self._compatible_any(inherited.value.codes, q) and self._names_counted(
-                    inherited, q))):
+        if inherited is not None and (
+            not inherited.value.known
+            or (
+                self._compatible_any(inherited.value.codes, q) and self._names_counted(inherited, q)
+            )
+        ):
             return inherited, "the sentence's subject"
         placed = self._place_in(lo, q.start) or (
-            self._place_in(host.start, host.end) if host else None)
-        if placed is not None or clause.opener == "breakdown":
+            self._place_in(host.start, host.end) if host else None
+        )
+        # a sentence whose first clause names nothing ("Lũy kế 5 tháng đạt …") goes on
+        # about the subject of the sentence before it, unless it speaks of growth alone
+        zero_subject = clause.opener == "start" and not any(
+            t.kind == "measure" and t.role in measure_defaults() for t in self.toks_in(lo, q.start)
+        )
+        if placed is not None or clause.opener == "breakdown" or zero_subject:
             for level in ("paragraph", "section", "document"):
                 d = self.scope.find("subject", above=level)
                 if d is not None and d.value.known and self._compatible_any(d.value.codes, q):
@@ -648,22 +812,31 @@ class SentenceReader:
                     return d, f"the {d.level}'s subject"
         # what the words around a count say it counts ("có 120 doanh nghiệp": the stock)
         if q.kind == "count":
-            around = [m for m in self.count_words
-                      if lo <= m.start and m.end <= min(len(s), q.end + 30)
-                      and any(e.role == q.unit for e in m.entries)]
+            around = [
+                m
+                for m in self.count_words
+                if lo <= m.start
+                and m.end <= min(self.hi, q.end + 30)
+                and any(e.role == q.unit for e in m.entries)
+            ]
             if around:
                 nearest = min(around, key=lambda m: min(abs(m.end - q.start), abs(m.start - q.end)))
                 code = next(e.value for e in nearest.entries if e.role == q.unit)
                 return Decision(Subject((code,), nearest.text), "clause", nearest.text), (
-                    f"a count of {q.unit_text} with '{nearest.text}'")
+                    f"a count of {q.unit_text} with '{nearest.text}'"
+                )
         # growth with nothing named is the economy's growth
         if q.is_pct:
-            growth = [t for t in self.toks_in(lo, q.start)
-                      if t.kind == "measure" and t.role in measure_defaults()]
+            growth = [
+                t
+                for t in self.toks_in(lo, q.start)
+                if t.kind == "measure" and t.role in measure_defaults()
+            ]
             if growth:
                 code = measure_defaults()[growth[-1].role]
-                return Decision(Subject((code,), growth[-1].text, growth=True), "clause",
-                                growth[-1].text), "growth with nothing named"
+                return Decision(
+                    Subject((code,), growth[-1].text, growth=True), "clause", growth[-1].text
+                ), "growth with nothing named"
         # what the counted noun implies
         if q.kind == "count" and q.unit in count_defaults():
             code = count_defaults()[q.unit]
@@ -672,7 +845,8 @@ class SentenceReader:
             code = count_defaults().get("VEHICLE_PER_DAY")
             if code:
                 return Decision(Subject((code,), q.unit_text), "clause", q.unit_text), (
-                    "vehicles per day")
+                    "vehicles per day"
+                )
         return None, "no subject"
 
     def _names_counted(self, subject: Decision, q: Quantity) -> bool:
@@ -680,7 +854,7 @@ class SentenceReader:
         công nghiệp" is not "khu và cụm công nghiệp")."""
         if q.kind != "count" or not subject.cue:
             return True
-        noun = re.sub(r"^(?:[\d.,\s-]|nghìn|ngàn|triệu|tỷ)+", "", fold(q.unit_text)).strip()
+        noun = _SCALE_PREFIX.sub("", fold(q.unit_text)).strip()
         return not noun or noun in fold(subject.cue)
 
     def _narrowed_count(self, q: Quantity) -> str | None:
@@ -689,61 +863,81 @@ class SentenceReader:
         a bare number followed by the noun it counts ("2,31 tiêu chí/xã")."""
         if q.kind not in ("count", "bare", "fraction") or (q.kind == "bare" and q.scale != 1):
             return None
-        m = re.match(r"\s*(của\s+)?([^\W_]\w*(?:\s+[^\W\d_]+)?)", self.masked[q.end : q.end + 40])
+        m = _NEXT_WORDS.match(self.masked[q.end : min(self.hi, q.end + 40)])
         if not m:
             return None
         pos = q.end + m.start(2)
         toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1] + [
-            t for t in self.function_toks() if pos <= t.start <= pos + 1]
+            t for t in self.function_toks(pos, pos + 40) if t.start <= pos + 1
+        ]
         if m.group(1):  # "của …": owned by the province (fine) or by something else
             if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
                 return None
             return m.group(0).strip()
-        if any(t.kind == "status" and t.role == "achieved" and t.text.startswith(("không", "chưa"))
-               for t in toks):
+        if any(
+            t.kind == "status" and t.role == "achieved" and t.text.startswith(("không", "chưa"))
+            for t in toks
+        ):
             return m.group(2)  # "04 chỉ tiêu không đạt": the negation of what is counted
         if toks:
             return None  # a cue, a verb, a place, a connector: the noun phrase ended
         if self.all_periods_in(max(0, pos - 40), pos + 2) and any(
-                p.start <= pos + 1 < p.end or p.start == pos
-                for p in self.all_periods_in(max(0, pos - 40), pos + 2)):
+            p.start <= pos + 1 < p.end or p.start == pos
+            for p in self.all_periods_in(max(0, pos - 40), pos + 2)
+        ):
             return None
         if any(pos <= cm.start <= pos + 1 for cm in self.count_words):
             return None
-        if re.match(r"(?:và|với|so|trong|tại|ở|từ|trên|dưới|khoảng|hơn|mỗi|bình|còn|đến|"
-                    r"tới|được|đã|là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới|"
-                    r"hiện|đang|thì|nên|do|nhờ|theo)\b", m.group(2)):
+        if re.match(
+            r"(?:và|với|so|trong|tại|ở|từ|trên|dưới|khoảng|hơn|mỗi|bình|còn|đến|"
+            r"tới|được|đã|là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới|"
+            r"hiện|đang|thì|nên|do|nhờ|theo)\b",
+            m.group(2),
+        ):
             return None
         return m.group(2)
 
-    def _subject_before(self, q: Quantity, lo: int, hi: int,
-                        allow_unknown: bool = True) -> tuple[Decision, str] | None:
+    def _subject_before(
+        self, q: Quantity, lo: int, hi: int, allow_unknown: bool = True
+    ) -> tuple[Decision, str] | None:
         """The subject named before a number in its clause: the nearest indicator name,
         unless a subset or a place inside the province narrows it, or words that name
         something else stand next to the verb."""
         toks = [t for t in self.toks_in(lo, hi) if t.end <= hi]
-        names = [t for t in toks if t.kind in ("indicator", "component", "topic", "capital",
-                                                "clause") and (t.kind != "clause" or
-                                                               t.role == "anaphor")]
+        names = [
+            t
+            for t in toks
+            if t.kind in ("indicator", "component", "topic", "capital", "clause")
+            and (t.kind != "clause" or t.role == "anaphor")
+        ]
         subsets = [t for t in toks if t.kind == "subset"]
-        subplaces = [t for t in toks if t.kind == "place" and t.role in ("subplace",
-                                                                         "old_territory")]
+        subplaces = self._subplaces(toks)
         if names:
             t = names[-1]
             narrowed = [x for x in subsets if x.start >= t.start - 1] or [
-                x for x in subplaces if x.start < t.start or x.start >= t.end]
+                x for x in subplaces if x.start < t.start or x.start >= t.end
+            ]
             if narrowed:
                 return Decision(UNKNOWN, "clause", narrowed[0].text), (
-                    f"'{narrowed[0].text}' narrows '{t.text}': not the indicator")
+                    f"'{narrowed[0].text}' narrows '{t.text}': not the indicator"
+                )
             if t.kind == "capital":
                 last = self.state.last_reading
-                counted = self.state.counted if (last is not None and last.indicator is not None
-                                                 and last.indicator.code == self.state.counted) else None
+                counted = (
+                    self.state.counted
+                    if (
+                        last is not None
+                        and last.indicator is not None
+                        and last.indicator.code == self.state.counted
+                    )
+                    else None
+                )
                 capital = capital_of().get(counted or "")
                 if capital is None:
                     return Decision(UNKNOWN, "clause", t.text), "capital of nothing counted"
                 return Decision(Subject((capital,), t.text), "clause", t.text), (
-                    f"capital of {counted}")
+                    f"capital of {counted}"
+                )
             if t.kind == "clause":  # "chỉ tiêu này": the previous sentence's subject
                 d = self.scope.find("subject", above="paragraph")
                 if d is not None:
@@ -753,7 +947,8 @@ class SentenceReader:
                 return self._component(t, q, hi)
             growth = self._growth_near(t, hi)
             return Decision(Subject(t.values, t.text, growth=growth), "clause", t.text), (
-                "name before it")
+                "name before it"
+            )
         if subsets or subplaces:
             t = (subsets or subplaces)[-1]
             return Decision(UNKNOWN, "clause", t.text), f"'{t.text}': not the province's total"
@@ -765,16 +960,44 @@ class SentenceReader:
             return Decision(UNKNOWN, "clause", unknown), f"'{unknown}' is not catalogued"
         return None
 
+    def _subplaces(self, toks: list[Tok]) -> list[Tok]:
+        """Places inside a province (or an old territory) that a clause speaks of, unless
+        a province named after them is the clause's subject ("Vùng Đồng bằng sông Cửu
+        Long ghi nhận Long An (9,42%)"); a province inside the place's own name ("Nhà máy
+        Đạm Cà Mau") does not count."""
+        out: list[Tok] = []
+        name_end = -1
+        for t in toks:
+            if t.kind != "place":
+                continue
+            if t.role in ("subplace", "old_territory"):
+                out.append(t)
+                name_end = self._name_end(t.end)
+            elif (
+                t.role in ("province", "national")
+                and out
+                and out[-1].role != "old_territory"
+                and t.start > name_end
+            ):
+                out = []
+        return out
+
+    def _name_end(self, pos: int) -> int:
+        """End of the run of capitalised words (a proper name) starting at ``pos``."""
+        m = _PROPER_RUN.match(self.original, pos)
+        return m.end() if m else pos
+
     def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
         """Content words heading the clause (before its verbs) that no list knows."""
         if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
             return None
         covered = bytearray(hi - lo + 1)
         verb_start = hi
-        toks = toks + [t for t in self.function_toks() if lo <= t.start and t.end <= hi]
+        toks = toks + self.function_toks(lo, hi)
         for t in toks:
             covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
-                max(0, t.end - lo) - max(0, t.start - lo))
+                max(0, t.end - lo) - max(0, t.start - lo)
+            )
             if t.kind in ("measure", "status") and t.start < verb_start and t.start > lo:
                 verb_start = t.start
         for p in self.all_periods_in(lo, hi):
@@ -785,7 +1008,7 @@ class SentenceReader:
         head = self.masked[lo:verb_start]
         qualifiers = _qualifier_word_set()
         words = []
-        for m in re.finditer(r"[^\W\d_]+", head):
+        for m in _LETTER_WORD.finditer(head):
             if covered[m.start()] or m.group(0) in qualifiers:
                 continue
             words.append(m.group(0))
@@ -796,16 +1019,19 @@ class SentenceReader:
         against the parent named after it ("chiếm 48% GRDP") or in force."""
         children = {code: components()[code] for code in t.values if code in components()}
         parents: list[tuple[str, str]] = []
-        after = self.toks_in(q.end, min(len(self.masked), q.end + 30))
+        after = self.toks_in(q.end, min(self.hi, q.end + 30))
         for a in after:
             if a.kind in ("indicator", "topic"):
                 parents.extend((code, a.text) for code in a.values)
                 # "khu vực dịch vụ chiếm 48% GRDP": the whole the next parts belong to
                 self.state.whole = Decision(Subject(a.values, a.text), "clause", a.text)
-        for d in (self.state.whole, self.state.subject,
-                  self.scope.find("subject", above="paragraph"),
-                  self.scope.find("subject", above="section"),
-                  self.scope.find("subject", above="document")):
+        for d in (
+            self.state.whole,
+            self.state.subject,
+            self.scope.find("subject", above="paragraph"),
+            self.scope.find("subject", above="section"),
+            self.scope.find("subject", above="document"),
+        ):
             if d is not None and d.value.known:
                 parents.extend((code, d.cue or "") for code in d.value.codes)
         for sd in [x for x in self.toks_in(max(0, q.start - WINDOW), q.start) if x.kind == "topic"]:
@@ -814,12 +1040,16 @@ class SentenceReader:
             for child, by_parent in children.items():
                 if parent in by_parent:
                     return Decision(Subject((child,), t.text), "clause", t.text), (
-                        f"component '{t.text}' of {parent} ({cue})")
+                        f"component '{t.text}' of {parent} ({cue})"
+                    )
         return Decision(UNKNOWN, "clause", t.text), f"component '{t.text}' of nothing in force"
 
     def _place_in(self, a: int, b: int) -> Tok | None:
-        places = [t for t in self.toks_in(a, b) if t.kind == "place"
-                  and t.role in ("province", "national", "self")]
+        places = [
+            t
+            for t in self.toks_in(a, b)
+            if t.kind == "place" and t.role in ("province", "national", "self")
+        ]
         return places[-1] if places else None
 
     # -- indicator --------------------------------------------------------------------------
@@ -849,39 +1079,55 @@ class SentenceReader:
                 # the dollar twin of a đồng indicator is picked by the unit
                 if q.kind == "money":
                     want = _MONEY_UNITS.get(q.unit or "", ())
-                    exact = [c for c in subject.value.codes
-                             if self.catalogue.get(c) and self.catalogue[c].unit in want]
+                    exact = [
+                        c
+                        for c in subject.value.codes
+                        if self.catalogue.get(c) and self.catalogue[c].unit in want
+                    ]
                     if exact:
                         code = exact[0]
                 return code, self.catalogue[code]
         return None, None
 
     # -- measure ------------------------------------------------------------------------
-    def _measure(self, q: Quantity, ind: Indicator | None, verbs: list[Tok], clause: Clause,
-                 host: Clause | None, subject: Decision | None):
+    def _measure(
+        self,
+        q: Quantity,
+        ind: Indicator | None,
+        verbs: list[Tok],
+        clause: Clause,
+        host: Clause | None,
+        subject: Decision | None,
+    ):
         """(measure, direction, cue, value transform) of a number."""
         s = self.masked
         rate = bool(ind and ind.is_rate)
         measures = [t for t in verbs if t.kind == "measure"]
         roles = [t.role for t in measures]
         nearest = measures[-1] if measures else None
-        after = s[q.end : q.end + 40]
         plan_after = _PLAN_AFTER.match(s, q.end)
         direction = 0
-        change = next((t for t in reversed(measures) if t.role in ("up", "down", "to_level",
-                                                                     "from_level")), None)
+        change = next(
+            (t for t in reversed(measures) if t.role in ("up", "down", "to_level", "from_level")),
+            None,
+        )
         if change is not None and change.role in ("up", "down"):
             direction = 1 if change.role == "up" else -1
         if q.kind == "times" or (nearest is not None and nearest.role == "multiple"):
             if plan_after:
-                return "pct_of_plan", 0, "gấp … lần " + plan_after.group(0).strip(), (
-                    lambda v: v * 100)
+                return (
+                    "pct_of_plan",
+                    0,
+                    "gấp … lần " + plan_after.group(0).strip(),
+                    (lambda v: v * 100),
+                )
             return "multiple_of_base", 0, "gấp … lần", None
-        if q.kind == "rank" or (q.kind in ("fraction", "bare") and ind is not None
-                                and ind.unit == "RANK"):
+        if q.kind == "rank" or (
+            q.kind in ("fraction", "bare") and ind is not None and ind.unit == "RANK"
+        ):
             return "rank", 0, "xếp thứ", None
         if q.kind == "pp":
-            if "contribution" in roles or re.search(r"đóng\s+góp", s[max(0, q.start - 60):q.end]):
+            if "contribution" in roles or _CONTRIBUTION.search(s[max(0, q.start - 60) : q.end]):
                 return "contribution_pp", 0, "đóng góp … điểm phần trăm", None
             return "change_abs", direction, q.unit_text, None
         if q.kind == "count" and q.unit == "RANK" and direction:
@@ -889,20 +1135,41 @@ class SentenceReader:
         if q.is_pct:
             if plan_after:
                 if nearest is not None and nearest.role == "exceed":
-                    return "pct_of_plan", 0, "vượt … % " + plan_after.group(0).strip(), (
-                        lambda v: 100 + v)
+                    return (
+                        "pct_of_plan",
+                        0,
+                        "vượt … % " + plan_after.group(0).strip(),
+                        (lambda v: 100 + v),
+                    )
                 return "pct_of_plan", 0, "% " + plan_after.group(0).strip(), None
-            if nearest is not None and nearest.role == "equal" and (
-                _COMPARE_AFTER.match(s, q.end) or self.state.base is not None
-                or re.search(r"so\s+với", s[clause.start : q.start])
-            ):
+            if nearest is not None and (
+                nearest.role == "equal"
+                and (
+                    _COMPARE_AFTER.match(s, q.end)
+                    or self.state.base is not None
+                    or _COMPARED.search(s[clause.start : q.start])
+                )
+                or nearest.role == "level"
+                and not rate
+                and q.value >= 50
+                and _COMPARE_AFTER.match(s, q.end)
+            ):  # "đạt 106,12% so với năm 2022": an index, not a level
                 return "yoy_pct", 0, "bằng … % so với (an index)", (lambda v: v - 100)
-            if any(r == "share" for r in roles) and direction == 0 and not (
-                    change and change.role in ("to_level", "from_level")) or (
-                    any(r == "share" for r in roles) and change is not None
-                    and change.role in ("to_level", "from_level")):
-                return ("level", 0, "chiếm (a rate)", None) if rate else (
-                    "share_pct", 0, "chiếm / tỷ trọng", None)
+            if (
+                any(r == "share" for r in roles)
+                and direction == 0
+                and not (change and change.role in ("to_level", "from_level"))
+                or (
+                    any(r == "share" for r in roles)
+                    and change is not None
+                    and change.role in ("to_level", "from_level")
+                )
+            ):
+                return (
+                    ("level", 0, "chiếm (a rate)", None)
+                    if rate
+                    else ("share_pct", 0, "chiếm / tỷ trọng", None)
+                )
             if host is not None and self.state.measure and not self._has_quantity(host):
                 # "cao hơn mức bình quân cả nước (6,8%)": the value compared with
                 return self.state.measure, 0, "as the number it is compared with", None
@@ -927,13 +1194,21 @@ class SentenceReader:
                 return "yoy_pct", 0, "tốc độ tăng trưởng", None
             if rate:
                 return "level", 0, "a rate's own value", None
-            if self.state.measure and self.state.measure != "level" and host is None and (
-                    clause.opener in ("comma", "semi", "and")):
+            if (
+                self.state.measure
+                and self.state.measure != "level"
+                and host is None
+                and (clause.opener in ("comma", "semi", "and"))
+            ):
                 return self.state.measure, 0, "same measure as the previous number", None
             return "level", 0, None, None
-        if direction and change is not None and re.search(
-            r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|nhiều\s+hơn|ít\s+hơn)(?:\s+(?:thêm|khoảng|hơn|trên))?\s*$",
-            s[max(0, q.start - 25) : q.start],
+        if (
+            direction
+            and change is not None
+            and re.search(
+                r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|nhiều\s+hơn|ít\s+hơn)(?:\s+(?:thêm|khoảng|hơn|trên))?\s*$",
+                s[max(0, q.start - 25) : q.start],
+            )
         ):
             return "change_abs", direction, "tăng/giảm " + q.unit_text, None
         return "level", 0, None, None
@@ -963,7 +1238,12 @@ class SentenceReader:
         if p.kind == "next_year":
             return Period.year(year + 1) if year else None
         if p.kind == "year_to_now":
-            if ctx is not None and ctx.start.month == 1 and ctx.start.day == 1 and ctx.grain != "years":
+            if (
+                ctx is not None
+                and ctx.start.month == 1
+                and ctx.start.day == 1
+                and ctx.grain != "years"
+            ):
                 return ctx
             if self.pub.first is not None:
                 return Period.year_to_date(self.pub.first)
@@ -974,21 +1254,24 @@ class SentenceReader:
             return None
         return None
 
-    def _period(self, q: Quantity, clause: Clause, host: Clause | None, measure: str,
-                ind: Indicator | None) -> tuple[Decision | None, bool]:
+    def _period(
+        self, q: Quantity, clause: Clause, host: Clause | None, measure: str, ind: Indicator | None
+    ) -> tuple[Decision | None, bool]:
         """(the period decision, stated in the number's own clause)."""
         s = self.masked
         chosen: PeriodMention | None = None
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if self.is_reference(p, clause.start):
                 chosen = p
-            elif p.period is not None and re.fullmatch(r"\s*(?:=|là|:)\s*(?:\S+\s+)?",
-                                                       s[p.end : q.start]):
+            elif p.period is not None and _EQUATED.fullmatch(s[p.end : q.start]):
                 # "so với năm 2019 = 1.905 doanh nghiệp": the value of the compared year
                 return Decision(p.period, "clause", p.text), True
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
-        nxt = [p for p in self.periods_in(q.end, q.end + 3 + 60)
-               if p.start <= q.end + 2 and s[q.end : p.start].strip() == "" and p.period is not None]
+        nxt = [
+            p
+            for p in self.periods_in(q.end, q.end + 3 + 60)
+            if p.start <= q.end + 2 and s[q.end : p.start].strip() == "" and p.period is not None
+        ]
         if nxt and measure != "multiple_of_base":
             chosen = nxt[0]
         if chosen is not None:
@@ -1001,12 +1284,19 @@ class SentenceReader:
         if host is not None:
             for p in reversed(self.periods_in(host.start, host.end)):
                 resolved = self._resolve_relative(p)
-                if resolved is not None and not re.search(r"so\s+với\s*$", s[max(0, p.start - 10):p.start]):
+                if resolved is not None and not _COMPARED_END.search(
+                    s[max(0, p.start - 10) : p.start]
+                ):
                     return Decision(resolved, "clause", p.text), True
         # a target's period often follows it ("mục tiêu 8-9% năm 2025")
-        later = [p for p in self.periods_in(q.end, min(clause.end, q.end + 40))
-                 if p.period is not None and not re.search(
-                     r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(q.end, p.start - 25):p.start])]
+        later = [
+            p
+            for p in self.periods_in(q.end, min(clause.end, q.end + 40))
+            if p.period is not None
+            and not re.search(
+                r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(q.end, p.start - 25) : p.start]
+            )
+        ]
         if later and self.state.period is None:
             return Decision(later[0].period, "clause", later[0].text), True
         if self.state.period is not None:
@@ -1018,8 +1308,16 @@ class SentenceReader:
             return Decision(Period.year(self.pub.year), "document", "(publication year)"), False
         return None, False
 
-    def _adjust_period(self, period: Period, d: Decision, measure: str, status: str,
-                       ind: Indicator | None, own: bool, ev: dict[str, Any]) -> Period:
+    def _adjust_period(
+        self,
+        period: Period,
+        d: Decision,
+        measure: str,
+        status: str,
+        ind: Indicator | None,
+        own: bool,
+        ev: dict[str, Any],
+    ) -> Period:
         if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
             if period.grain != "years":
                 multi = self._multi_year(period.end.year)
@@ -1031,20 +1329,36 @@ class SentenceReader:
         if ind is not None and ind.is_stock and period.grain != "year" and not flow:
             ev["period_rule"] = "a stock takes the year it is measured in"
             return Period.year(period.end.year)
-        if ind is not None and ind.is_rate and measure == "level" and status != "target" and (
-                period.grain not in ("year", "years") or not own):
+        if (
+            ind is not None
+            and ind.is_rate
+            and measure == "level"
+            and status != "target"
+            and (period.grain not in ("year", "years") or not own)
+        ):
             ev["period_rule"] = "a rate is measured at a point in time: its year"
             return Period.year(period.end.year)
-        if status == "target" and period.grain in ("quarter", "half", "month", "months", "days") and not own:
+        if (
+            status == "target"
+            and period.grain in ("quarter", "half", "month", "months", "days")
+            and not own
+        ):
             ev["period_rule"] = "a target for the year of a shorter context period"
             return Period.year(period.end.year)
         return period
 
     def _multi_year(self, year: int) -> Period | None:
-        for d in (self.state.period, self.scope.find("period", above="paragraph"),
-                  self.scope.find("period", above="section"),
-                  self.scope.find("period", above="document")):
-            if d is not None and d.value.grain == "years" and d.value.start.year <= year <= d.value.end.year:
+        for d in (
+            self.state.period,
+            self.scope.find("period", above="paragraph"),
+            self.scope.find("period", above="section"),
+            self.scope.find("period", above="document"),
+        ):
+            if (
+                d is not None
+                and d.value.grain == "years"
+                and d.value.start.year <= year <= d.value.end.year
+            ):
                 return d.value
         return term_containing(year)
 
@@ -1066,8 +1380,12 @@ class SentenceReader:
             base = p.period
             if p.stock and base.grain != "year":
                 base = Period.year(base.end.year)
-            if base.grain == "year" and period.grain not in ("year", "years") and (
-                    base.end.year == period.end.year - 1) and not p.stock:
+            if (
+                base.grain == "year"
+                and period.grain not in ("year", "years")
+                and (base.end.year == period.end.year - 1)
+                and not p.stock
+            ):
                 return period.shifted_years(-1)
             return base
         return None
@@ -1076,18 +1394,18 @@ class SentenceReader:
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
-        end = min(len(s), q.end + 60, clause.end)
+        end = min(self.hi, q.end + 60, clause.end)
         nxt_q = self._first_quantity_at(q.start + 1)
-        nxt_q = len(s) if nxt_q is None else nxt_q
+        nxt_q = self.hi if nxt_q is None else nxt_q
         for p in self.all_periods_in(q.end, min(end, nxt_q) + 1):
             if p.is_name:
                 continue
             between = s[q.end : p.start]
             if measure == "multiple_of_base":
-                ok = re.fullmatch(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)?", between)
+                ok = _MULTIPLE_BASE_GAP.fullmatch(between)
             else:
-                ok = re.search(r"so\s+với", between)
-            if not ok or re.search(r"[;.]", between):
+                ok = _COMPARED.search(between)
+            if not ok or _CLAUSE_STOP.search(between):
                 continue
             base = self._base_of(p, period)
             if base is not None:
@@ -1100,8 +1418,7 @@ class SentenceReader:
                 return Decision(base, "clause", p.text)
         # "so với cùng kỳ, … tăng 5%" / "So với kỳ gốc 2019, CPI tăng 12,35%"
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
-            if re.search(
-                    r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
+            if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
                 base = self._base_of(p, period)
                 if base is not None:
                     return Decision(base, "clause", p.text)
@@ -1115,8 +1432,9 @@ class SentenceReader:
         return None
 
     # -- status -------------------------------------------------------------------------
-    def _status(self, q: Quantity, clause: Clause, period: Period, own_period: bool,
-                ind: Indicator | None) -> Decision:
+    def _status(
+        self, q: Quantity, clause: Clause, period: Period, own_period: bool, ind: Indicator | None
+    ) -> Decision:
         """Target, estimate or actual.
 
         A target verb ("phấn đấu", "định hướng") governs the rest of its sentence; a
@@ -1137,16 +1455,19 @@ class SentenceReader:
             if t.role == "achieved":
                 continue
             if t.role in ("target_noun", "target_verb"):
-                if re.search(r"[0-9%]\s*(?:so\s+với\s+)?$", s[max(0, t.start - 12) : t.start]):
+                if _AFTER_A_NUMBER.search(s[max(0, t.start - 12) : t.start]):
                     continue  # "bằng 82,5% dự toán": the reference of a percentage
-                governs = re.fullmatch(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*", s[t.end : q.start])
-                achieved = any(a.kind == "status" and a.role == "achieved"
-                               for a in self.toks_in(t.end, min(len(s), t.end + 40)))
+                governs = _FEW_WORDS.fullmatch(s[t.end : q.start])
+                achieved = any(
+                    a.kind == "status" and a.role == "achieved"
+                    for a in self.toks_in(t.end, min(self.hi, t.end + 40))
+                )
                 if achieved and not governs:
                     continue  # "các chỉ tiêu cơ bản hoàn thành": results, not targets
                 if t.role == "target_noun":
                     own_clause = t.start >= clause.start or (
-                        host is not None and t.start >= host.start)
+                        host is not None and t.start >= host.start
+                    )
                     clause_of_t = self.clauses[self.clause_of(t.start)]
                     introduces = ":" in s[t.end : max(t.end, clause_of_t.end + 1)]
                     if not (own_clause or introduces):
@@ -1154,9 +1475,13 @@ class SentenceReader:
             in_force = t
         future = self.pub.starts_after(period)
         ended = self.pub.ended_before(period)
-        if in_force is not None and in_force.role != "estimate":
-            if not (ended is True and own_period):  # a past period in the clause: a result
-                return Decision("target", "sentence", in_force.text)
+        # a past period stated in the number's own clause is a result, not a target
+        if (
+            in_force is not None
+            and in_force.role != "estimate"
+            and not (ended is True and own_period)
+        ):
+            return Decision("target", "sentence", in_force.text)
         heading = self.scope.find("status")
         if heading is not None and heading.value == "target" and ended is not True:
             return heading
@@ -1165,8 +1490,7 @@ class SentenceReader:
         if future:
             return Decision("target", "document", "(period after publication)")
         assigned = ind is not None and ind.code in _assigned()
-        if in_force is not None and in_force.role == "estimate" and self._governs(
-                in_force, period):
+        if in_force is not None and in_force.role == "estimate" and self._governs(in_force, period):
             return Decision("estimate", "sentence", in_force.text)
         if ended is False and not assigned:
             if self.first_now is not None and self.first_now < q.start:
@@ -1188,8 +1512,9 @@ class SentenceReader:
         return True
 
     # -- place --------------------------------------------------------------------------
-    def _geo(self, q: Quantity, clause: Clause, host: Clause | None,
-             subject: Decision | None) -> Decision:
+    def _geo(
+        self, q: Quantity, clause: Clause, host: Clause | None, subject: Decision | None
+    ) -> Decision:
         s = self.masked
         # a bracketed number takes the place of the noun before the bracket
         if host is not None:
@@ -1197,10 +1522,14 @@ class SentenceReader:
             if t is not None:
                 return self._place_decision(t)
         t = self._place_in(max(clause.start, q.start - WINDOW), q.start)
-        if t is not None and not re.search(r"(?:cao|thấp)\s+hơn|so\s+với|gấp", s[t.end : q.start]):
+        if t is not None and not _COMPARATIVE_WORDS.search(s[t.end : q.start]):
             return self._place_decision(t)
-        if self.state.place is not None and clause.opener in ("comma", "and", "after_paren",
-                                                              "paren"):
+        if self.state.place is not None and clause.opener in (
+            "comma",
+            "and",
+            "after_paren",
+            "paren",
+        ):
             return self.state.place
         d = self.scope.find("place")
         return d if d is not None else self.doc_geo

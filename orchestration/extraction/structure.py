@@ -24,6 +24,17 @@ from importlib import resources
 
 from .text import UPPER, ReadingView, fold, reading_view
 
+#: regular expressions used inline below, compiled once
+_WORD_WITH_MARKER = re.compile(r"[^\W\d_]\d{1,3}$")
+_TRAILING_DIGITS = re.compile(r"\d{1,3}$")
+_SENTENCE_STOP = re.compile(r"[.!?]$")
+_DECIMAL = re.compile(r"\d+[,.]\d")
+_AMOUNT = re.compile(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)")
+_DIGIT = re.compile(r"\d")
+_NUMERIC_CELL = re.compile(r"[\d.,\s%-]+")
+_ROMAN_NUMBER = re.compile(r"[IVX]+\.")
+_OPEN_END = re.compile(r"[,;:]\s*$")
+
 TERMINAL = ".!?…"
 _PART = r"(?:[Pp]hần|PHẦN|[Cc]hương|CHƯƠNG)\s+(?:[IVX\d]+\b|(?:thứ|THỨ)\s+[^\W\d_]+)"
 _ITEM_START = re.compile(
@@ -37,11 +48,14 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
 # a footnote marker: digits glued to a letter, '%' or a closing bracket, followed by
 # punctuation, a space or the line end (``6,79%1,`` ``cao2.`` ``trước28,``)
-_MARKER = re.compile(r"(?<=[^\W\d_%]|[%)”\"])(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+_MARKER_DIGITS = re.compile(r"(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+_MARKER_GLUE = frozenset('%)”"')
 _LEADS_TO_NUMBER = re.compile(
     r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
+_LETTERS = re.compile(r"[^\W\d_]")
+_UPPER_LETTERS = re.compile(rf"[{UPPER}]")
 _SENTENCE_END = re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
 _TABLE_CELL_SEP = re.compile(r"\s*\|\s*")
 _DATE_ONLY = re.compile(
@@ -175,9 +189,10 @@ def _split_lines(text: str) -> list[Line]:
 
 
 def _ends_terminal(s: str) -> bool:
+    """The line ends a sentence (a footnote marker glued after the stop aside)."""
     s = s.rstrip()
-    if re.search(r"[^\W\d_]\d{1,3}$", s):
-        s = re.sub(r"\d{1,3}$", "", s)
+    if s[-1:].isdigit() and _WORD_WITH_MARKER.search(s[-5:]):
+        s = _TRAILING_DIGITS.sub("", s)
     return bool(s) and s[-1] in TERMINAL
 
 
@@ -206,8 +221,11 @@ def _find_markers(lines: list[Line]) -> tuple[dict[int, int], dict[int, int]]:
         m = _FOOTNOTE_START.match(ln.text)
         if m and not _PAGE_NUMBER.match(ln.text):
             starts.setdefault(int(m.group("n")), []).append(ln.index)
-        for mk in _MARKER.finditer(ln.text):
-            candidates.append((ln.start + mk.start("n"), int(mk.group("n"))))
+        for mk in _MARKER_DIGITS.finditer(ln.text):
+            at = mk.start()
+            glue = ln.text[at - 1] if at else ""
+            if glue.isalpha() or glue in _MARKER_GLUE:
+                candidates.append((ln.start + at, int(mk.group("n"))))
     markers: dict[int, int] = {}
     bodies: dict[int, int] = {}
     expected: int | None = None
@@ -230,24 +248,24 @@ def _is_table_line(text: str) -> bool:
 def _is_junk(s: str) -> bool:
     """A header, navigation, dateline, share-button, tag or caption line."""
     words = len(s.split())
-    low = fold(s)
-    m = _header_phrases().match(low)
-    if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8) and words <= 30:
+    m = _header_phrases().match(fold(s[:160])) if words <= 30 else None  # at the line start
+    if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8):
         return True
     if _DATE_ONLY.match(s) and words <= 10:
         return True
     if (
         _NAV_SEP.search(s)
         and words <= 14
-        and not re.search(r"[.!?]$", s)
-        and not re.search(r"\d+[,.]\d", s)
+        and not _SENTENCE_STOP.search(s)
+        and not _DECIMAL.search(s)
     ):
         return True
-    return bool(_CAPTION.search(s)) and not re.search(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)", s)
+    return bool(_CAPTION.search(s)) and not _AMOUNT.search(s)
 
 
-def _classify_lines(lines: list[Line], page_breaks: frozenset[int] = frozenset()) -> (
-        tuple[int, int] | None):
+def _classify_lines(
+    lines: list[Line], page_breaks: frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
     """Kind of every line; returns the month of a ``date YYYY-MM`` line, if any. A line
     holding a form feed (``\f``, a PDF page break) is a ``page`` line."""
     month = None
@@ -353,8 +371,9 @@ def _joins(prev: Line, nxt: Line, pdf_like: bool, width: int, first_is_heading: 
     return False
 
 
-def _group(lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int],
-           view: str) -> list[Block]:
+def _group(
+    lines: list[Line], pdf_like: bool, width: int, markers: dict[int, int], view: str
+) -> list[Block]:
     blocks: list[Block] = []
     current: Paragraph | None = None
     current_fn: Paragraph | None = None
@@ -440,7 +459,7 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
         rows.append(cells)
     n_header = 0
     for cells in rows:
-        if any(re.search(r"\d", c.text) and re.fullmatch(r"[\d.,\s%-]+", c.text) for c in cells):
+        if any(_DIGIT.search(c.text) and _NUMERIC_CELL.fullmatch(c.text) for c in cells):
             break
         n_header += 1
     n_header = min(n_header, len(rows) - 1)
@@ -450,14 +469,21 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
             caption = b.text
             break
     previous = before[-1] if before else None
-    if n_header == 0 and isinstance(previous, Table) and previous.header and len(
-            previous.header[0]) == len(rows[0]):
+    if (
+        n_header == 0
+        and isinstance(previous, Table)
+        and previous.header
+        and len(previous.header[0]) == len(rows[0])
+    ):
         # a table going on after a page break without repeating its header
         return Table(previous.header, rows, lines, previous.caption)
-    return Table(rows[:max(n_header, 1)], rows[max(n_header, 1):], lines, caption)
+    return Table(rows[: max(n_header, 1)], rows[max(n_header, 1) :], lines, caption)
 
 
 def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
+    """The paragraph's reading string (its lines joined, footnote markers blanked), its
+    folded form and the map back to view offsets."""
+    hidden_at = sorted(hidden)
     pieces: list[str] = []
     segments: list[tuple[int, int]] = []
     length = 0
@@ -468,10 +494,11 @@ def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
             cut = m.end() if m else 0
         body = ln.text[cut:]
         start = ln.start + cut
-        for off, n in hidden.items():  # blank footnote markers (same length)
-            if start <= off < start + len(body):
-                rel = off - start
-                body = body[:rel] + " " * n + body[rel + n :]
+        k0 = bisect.bisect_left(hidden_at, start)
+        k1 = bisect.bisect_left(hidden_at, start + len(body), k0)
+        for off in hidden_at[k0:k1]:  # blank footnote markers (same length)
+            rel, n = off - start, hidden[off]
+            body = body[:rel] + " " * n + body[rel + n :]
         if k:
             pieces.append(" ")
             segments.append((length, ln.start - 1))  # the line break before this line
@@ -492,26 +519,31 @@ def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
     p.folded = fold(p.text)
 
 
+def _mostly_upper(text: str) -> bool:
+    """At least 80% of the letters are capitals."""
+    letters = len(_LETTERS.findall(text))
+    return letters > 0 and len(_UPPER_LETTERS.findall(text)) >= 0.8 * letters
+
+
 def _classify(p: Paragraph) -> None:
     if p.kind != "body":
         return
     t = p.text
-    letters = [c for c in t[:200] if c.isalpha()]
-    upper = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if len(t) > 200 or _ends_terminal(t):
+        return  # headings are short and end without a stop
     m = _NUMBERED_HEADING.match(t)
-    unterminated = not _ends_terminal(t)
-    if m and unterminated and len(t) <= 200:
+    if m:
         num = m.group("num")
         if num.lower().startswith(("phần", "chương")):
             level = 1
-        elif re.fullmatch(r"[IVX]+\.", num):
+        elif _ROMAN_NUMBER.fullmatch(num):
             level = 2
         else:
             level = 3 + num.rstrip(".").count(".")
         p.kind, p.heading_level = "heading", level
-    elif upper and unterminated and len(t) <= 200:
+    elif _mostly_upper(t):
         p.kind, p.heading_level = "heading", 2
-    elif unterminated and len(t) <= 160 and not re.search(r"[,;:]\s*$", t):
+    elif len(t) <= 160 and not _OPEN_END.search(t):
         p.kind, p.heading_level = "heading", 9  # a cross-heading of a news article
 
 
@@ -541,7 +573,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _is_masthead(p: Paragraph) -> bool:
     words = p.text.split()
-    if len(words) > 8 or re.search(r"\d", p.text):
+    if len(words) > 8 or _DIGIT.search(p.text):
         return False
     return bool(_masthead_phrases().match(p.folded)) or p.text.isupper()
 
@@ -562,8 +594,9 @@ def _find_title(blocks: list[Block]) -> tuple[Paragraph | None, list[Paragraph]]
             b.kind = "junk"
             header.append(b)
             continue
-        if b.kind == "heading" or (b.kind == "body" and len(b.text) <= 200 and not
-                                   _ends_terminal(b.text)):
+        if b.kind == "heading" or (
+            b.kind == "body" and len(b.text) <= 200 and not _ends_terminal(b.text)
+        ):
             b.kind, b.heading_level = "title", 0
             return b, header
         return None, header

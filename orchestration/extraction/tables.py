@@ -127,24 +127,26 @@ def _row_subject(label: str) -> tuple[tuple[str, ...], str, bool] | None:
     cue = ""
     for m in noun_matcher().finditer(folded):
         kinds = {e.kind for e in m.entries}
-        if "subset" in kinds or ("place" in kinds and any(
-                e.role == "subplace" for e in m.entries)):
+        if "subset" in kinds or ("place" in kinds and any(e.role == "subplace" for e in m.entries)):
             return None
         if "indicator" in kinds and not codes:
             codes = tuple(e.value for e in m.entries if e.kind == "indicator")
             cue = m.text
     if not codes:
         return None
-    growth = any(e.kind == "measure" and e.role == "growth"
-                 for m in verb_matcher().finditer(folded) for e in m.entries)
+    growth = any(
+        e.kind == "measure" and e.role == "growth"
+        for m in verb_matcher().finditer(folded)
+        for e in m.entries
+    )
     if re.match(r"\s*trong\s+đó", folded):
         return None  # "Trong đó: …": a part of the row above
     return codes, cue, growth
 
 
-def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) -> list[
-    CellReading
-]:
+def read_table(
+    table: Table, scope: Scope, pub: Publication, doc_geo: Decision
+) -> list[CellReading]:
     """Observations of every value cell of ``table``."""
     d = scope.find("period")
     year = d.value.end.year if d is not None else pub.year
@@ -156,14 +158,18 @@ def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) 
         caption_unit = m.group(1).strip()
     geo = scope.find("place") or doc_geo
     out: list[CellReading] = []
-    for row, line in zip(table.rows, table.lines[len(table.lines) - len(table.rows):],
-                         strict=True):
+    for row, line in zip(
+        table.rows, table.lines[len(table.lines) - len(table.rows) :], strict=True
+    ):
         if label_col >= len(row):
             continue
         label = row[label_col].text
         subject = _row_subject(label)
-        unit_text = row[unit_col].text if unit_col is not None and unit_col < len(row) else (
-            caption_unit or "")
+        unit_text = (
+            row[unit_col].text
+            if unit_col is not None and unit_col < len(row)
+            else (caption_unit or "")
+        )
         unit = _unit_after(" " + fold(unit_text), 0) if unit_text else None
         for col in columns:
             if col.index >= len(row):
@@ -199,9 +205,15 @@ def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) 
                 c = cat.get(code)
                 if c is None:
                     continue
-                if measure == "level" and not pct_unit and unit is not None and unit.kind in (
-                        "money", "count"):
-                    if unit.kind == "money" and c.unit not in (("VND_BN", "VND_MN") if unit.unit == "VND" else ("USD_MN", "USD")):
+                if (
+                    measure == "level"
+                    and not pct_unit
+                    and unit is not None
+                    and unit.kind in ("money", "count")
+                ):
+                    if unit.kind == "money" and c.unit not in (
+                        ("VND_BN", "VND_MN") if unit.unit == "VND" else ("USD_MN", "USD")
+                    ):
                         continue
                     if unit.kind == "count" and unit.unit != c.unit:
                         continue
@@ -212,15 +224,23 @@ def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) 
                         continue
                 ind = c
                 break
-            if ind is None:
-                ind_code = None
-            else:
-                ind_code = ind.code
             if measure == "level" and unit is not None and not pct_unit and ind is not None:
                 from .numbers import Quantity
 
-                q = Quantity(0, 0, 0, text, value, None, None, "eq", unit.kind, unit.unit,
-                             unit.scale, unit_text)
+                q = Quantity(
+                    0,
+                    0,
+                    0,
+                    text,
+                    value,
+                    None,
+                    None,
+                    "eq",
+                    unit.kind,
+                    unit.unit,
+                    unit.scale,
+                    unit_text,
+                )
                 unit_code, factor = _unit_and_factor(q, ind, "level")
                 val = value * factor
             elif measure == "level" and ind is None:
@@ -234,16 +254,39 @@ def read_table(table: Table, scope: Scope, pub: Publication, doc_geo: Decision) 
                 base = period.shifted_months(-1) if period.grain == "month" else None
                 if base is None:
                     measure = "yoy_pct"
-            ev = {"table_row": label, "table_column": col.header,
-                  "subject": {"level": "table", "cue": subject[1] if subject else None},
-                  "period": {"level": "table", "cue": col.period_cue or "(context)"},
-                  "status": {"level": "table", "cue": col.header},
-                  "geo": geo.evidence(), "measure_cue": col.header}
-            reading = Reading(0, 0, ind, measure, round(val, 6), None, None, "eq",
-                              unit_code if ind else (unit_code or ""), period, base, status,
-                              geo.value, ev)
-            out.append(CellReading(reading, cell.start, cell.end, row, line,
-                                   {"row": label, "column": col.header,
-                                    "unit": unit_text or None}))
-            del ind_code
+            ev = {
+                "table_row": label,
+                "table_column": col.header,
+                "subject": {"level": "table", "cue": subject[1] if subject else None},
+                "period": {"level": "table", "cue": col.period_cue or "(context)"},
+                "status": {"level": "table", "cue": col.header},
+                "geo": geo.evidence(),
+                "measure_cue": col.header,
+            }
+            reading = Reading(
+                0,
+                0,
+                ind,
+                measure,
+                round(val, 6),
+                None,
+                None,
+                "eq",
+                unit_code if ind else (unit_code or ""),
+                period,
+                base,
+                status,
+                geo.value,
+                ev,
+            )
+            out.append(
+                CellReading(
+                    reading,
+                    cell.start,
+                    cell.end,
+                    row,
+                    line,
+                    {"row": label, "column": col.header, "unit": unit_text or None},
+                )
+            )
     return out

@@ -24,8 +24,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
-_DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+_SPACES = (
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+)
+_DROPPED = (  # zero-width characters, bidirectional marks, the soft hyphen
+    "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\u00ad"
+)
 _DROPPED_RE = re.compile(f"[{_DROPPED}]")
 
 _TRANSLATE = {ord(c): " " for c in _SPACES}
@@ -34,6 +39,7 @@ _TRANSLATE[ord("\u2212")] = "-"  # minus sign
 _TRANSLATE[ord("\u2010")] = "-"
 _TRANSLATE[ord("\u2011")] = "-"
 _TRANSLATE.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)})  # fullwidth ASCII
+_TRANSLATED_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TRANSLATE)) + "]")
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def reading_view(text: str) -> ReadingView:
         dropped = tuple(m.start() for m in _DROPPED_RE.finditer(text))
         text = _DROPPED_RE.sub("", text)
     page_breaks = tuple(m.start() for m in re.finditer("\f", text)) if "\f" in text else ()
-    return ReadingView(text.translate(_TRANSLATE), dropped, page_breaks)
+    if _TRANSLATED_RE.search(text):  # (str.translate is slow on non-ASCII text)
+        text = _TRANSLATED_RE.sub(lambda m: _TRANSLATE[ord(m.group())], text)
+    return ReadingView(text, dropped, page_breaks)
 
 
 _TONE_MOVES = {

@@ -19,6 +19,10 @@ indicator_properties as (
     select * from {{ ref('stg_reference__indicator_properties') }}
 ),
 
+measure_directions as (
+    select * from {{ ref('stg_reference__measure_directions') }}
+),
+
 joined as (
     select
         observations.observation_id,
@@ -63,11 +67,13 @@ joined as (
         base_periods.start_date                       as base_period_start_date,
         base_periods.end_date                         as base_period_end_date,
 
-        -- the indicator; a rank (xếp thứ N) is better when lower, whatever the indicator
+        -- the indicator; a rank (xếp thứ N) is better when lower, whatever the indicator;
+        -- a measure with its own direction (seed measure_directions, e.g. the share of
+        -- agriculture in GRDP) overrides the indicator's
         indicator_properties.kind                     as indicator_kind,
         case
             when observations.measure = 'rank' then 'lower_is_better'
-            else indicator_properties.direction
+            else coalesce(measure_directions.direction, indicator_properties.direction)
         end                                           as direction,
 
         -- series key: indicator x geo x period x measure x status x base period (NULL-safe).
@@ -98,6 +104,9 @@ joined as (
         on base_periods.period_code = observations.base_period_code
     left join indicator_properties
         on indicator_properties.indicator_code = observations.indicator_code
+    left join measure_directions
+        on measure_directions.indicator_code = observations.indicator_code
+       and measure_directions.measure = observations.measure
 ),
 
 ranked as (

@@ -1,20 +1,27 @@
 -- Every distinct target (one row per target series and value, restatements counted in
--- target_n_statements / target_n_sources) next to the value it should be judged by: the comparable
--- actual or estimate of the same indicator, place and measure (and base period,
--- except for yoy_pct whose base is implied). Choice of the comparable value:
+-- target_n_statements / target_n_sources) next to the value it should be judged by: the
+-- comparable actual or estimate of the same thing -- same indicator, place, measure and
+-- unit (and base period, except for yoy_pct whose base is implied); for counts of things,
+-- the same counted noun ("khu công nghiệp" is not "khu và cụm công nghiệp"); for flow
+-- indicators the same period grain. Choice of the comparable value:
 --   1. a value for the target's own period (same start and end dates) if there is one,
---   2. else the latest one (greatest period end_date; for flow indicators only values
---      of the same period grain count, a 9-month total is not comparable with a year),
---   then actual over estimate, then the source-preference rule (preference_rank).
--- assessment:
---   met / not_met  a value for the target's own period exists; compared respecting the
---                  target's qualifier and the indicator's direction
+--   2. else the latest one (greatest period end_date),
+--   then the same counted noun over a shortened one, actual over estimate, then the
+--   source-preference rule (preference_rank).
+-- The target's direction comes from its qualifier ("trên"/"từ ... trở lên" up, "dưới"/
+-- "tối đa" down) or else from the indicator and measure (macros/target_verdict.sql), and
+-- decides the verdict, the attainment and the required growth:
+--   met / not_met  a value for the target's own period exists; it does or does not reach
+--                  the target threshold in the target's direction
 --   pending        the latest comparable value ends before the target period ends
 --   no_data        no comparable value, or the target period is over and no value for
 --                  it was found
 
 with observations as (
-    select * from {{ ref('int_observations__enriched') }}
+    select
+        *,
+        {{ counted_noun('mention', 'unit') }}               as counted_noun
+    from {{ ref('int_observations__enriched') }}
     where indicator_code is not null
 ),
 
@@ -40,7 +47,9 @@ targets as (
     select
         target_statements.*,
         target_counts.n_statements,
-        target_counts.n_sources
+        target_counts.n_sources,
+        {{ target_direction('target_statements.qualifier', 'target_statements.direction') }}
+                                                            as target_direction
     from target_statements
     inner join target_counts
         on target_counts.series_key = target_statements.series_key
@@ -53,6 +62,14 @@ targets as (
     ) = 1
 ),
 
+thresholds as (
+    select
+        *,
+        {{ target_threshold('qualifier', 'value', 'value_low', 'value_high',
+                            'target_direction') }}          as target_threshold
+    from targets
+),
+
 comparables as (
     select * from observations
     where status in ('actual', 'estimate')
@@ -61,20 +78,24 @@ comparables as (
 
 candidates as (
     select
-        targets.observation_id                              as target_observation_id,
+        thresholds.observation_id                           as target_observation_id,
         comparables.*,
-        comparables.period_start_date = targets.period_start_date
-            and comparables.period_end_date = targets.period_end_date
-                                                            as is_same_period
-    from targets
+        comparables.period_start_date = thresholds.period_start_date
+            and comparables.period_end_date = thresholds.period_end_date
+                                                            as is_same_period,
+        comparables.counted_noun is not distinct from thresholds.counted_noun
+                                                            as is_same_noun
+    from thresholds
     inner join comparables
-        on comparables.indicator_code = targets.indicator_code
-       and comparables.geo_code = targets.geo_code
-       and comparables.measure = targets.measure
-       and (targets.measure = 'yoy_pct'
-            or comparables.base_period_code is not distinct from targets.base_period_code)
-       and (targets.indicator_kind is distinct from 'flow'
-            or comparables.period_grain = targets.period_grain)
+        on comparables.indicator_code = thresholds.indicator_code
+       and comparables.geo_code = thresholds.geo_code
+       and comparables.measure = thresholds.measure
+       and comparables.unit = thresholds.unit
+       and {{ same_counted_thing('comparables.counted_noun', 'thresholds.counted_noun') }}
+       and (thresholds.measure = 'yoy_pct'
+            or comparables.base_period_code is not distinct from thresholds.base_period_code)
+       and (thresholds.indicator_kind is distinct from 'flow'
+            or comparables.period_grain = thresholds.period_grain)
 ),
 
 best_comparable as (
@@ -86,6 +107,7 @@ best_comparable as (
             coalesce(is_same_period, false) desc,
             period_end_date desc nulls last,
             period_start_date asc nulls last,
+            is_same_noun desc,
             {{ status_preference('status') }},
             preference_rank
     ) = 1
@@ -93,8 +115,8 @@ best_comparable as (
 
 paired as (
     select
-        targets.*,
-        coalesce(targets.value, (targets.value_low + targets.value_high) / 2)
+        thresholds.*,
+        coalesce(thresholds.value, (thresholds.value_low + thresholds.value_high) / 2)
                                                             as target_point,
         best_comparable.observation_id                      as comparable_observation_id,
         best_comparable.value                               as comparable_value,
@@ -106,23 +128,13 @@ paired as (
         best_comparable.published_date                      as comparable_published_date,
         best_comparable.quote                               as comparable_quote,
         coalesce(best_comparable.is_same_period, false)     as is_same_period,
-        -- is the comparable value at or beyond the target? (only used for the same period)
-        case
-            when targets.qualifier in ('gte', 'gt')
-                then best_comparable.value >= coalesce(targets.value_low, targets.value)
-            when targets.qualifier in ('lte', 'lt')
-                then best_comparable.value <= coalesce(targets.value_high, targets.value)
-            when targets.qualifier = 'range' and targets.direction = 'lower_is_better'
-                then best_comparable.value <= targets.value_high
-            when targets.qualifier = 'range'
-                then best_comparable.value >= targets.value_low
-            when targets.direction = 'lower_is_better'
-                then best_comparable.value <= targets.value
-            else best_comparable.value >= targets.value
-        end                                                 as is_target_reached
-    from targets
+        -- does the comparable value (of whatever period) already satisfy the target?
+        {{ target_reached('best_comparable.value', 'thresholds.qualifier',
+                          'thresholds.target_threshold', 'thresholds.target_direction') }}
+                                                            as is_on_target
+    from thresholds
     left join best_comparable
-        on best_comparable.target_observation_id = targets.observation_id
+        on best_comparable.target_observation_id = thresholds.observation_id
 ),
 
 assessed as (
@@ -130,14 +142,23 @@ assessed as (
         *,
         case
             when comparable_observation_id is null then 'no_data'
-            when is_same_period and is_target_reached then 'met'
-            when is_same_period and not is_target_reached then 'not_met'
+            when is_same_period and is_on_target then 'met'
+            when is_same_period and not is_on_target then 'not_met'
             when is_same_period then 'no_data'
             when comparable_period_end_date < period_end_date then 'pending'
             else 'no_data'
         end                                                 as assessment,
         year(period_end_date) - year(comparable_period_end_date)
-                                                            as years_to_target
+                                                            as years_to_target,
+        -- 100 = at the threshold, more = beyond it, in the target's direction
+        case
+            when target_direction = 'lower_is_better'
+             and comparable_value > 0 and target_threshold >= 0
+                then target_threshold / comparable_value * 100
+            when target_direction = 'higher_is_better'
+             and comparable_value >= 0 and target_threshold > 0
+                then comparable_value / target_threshold * 100
+        end                                                 as attainment_pct
     from paired
 ),
 
@@ -158,6 +179,7 @@ final as (
         indicators.name_en,
         indicators.category,
         assessed.direction,
+        assessed.target_direction,
         assessed.geo_code,
         assessed.measure,
         assessed.base_period_code,
@@ -171,12 +193,14 @@ final as (
         assessed.value_high                                 as target_value_high,
         assessed.qualifier                                  as target_qualifier,
         assessed.unit                                       as target_unit,
+        assessed.mention                                    as target_mention,
         assessed.source_id                                  as target_source_id,
         assessed.published_date                             as target_published_date,
         assessed.quote                                      as target_quote,
         assessed.n_statements                               as target_n_statements,
         assessed.n_sources                                  as target_n_sources,
         assessed.target_point,
+        assessed.target_threshold,
 
         -- the comparable value
         assessed.comparable_observation_id,
@@ -194,15 +218,19 @@ final as (
 
         -- the verdict
         assessed.assessment,
-        assessed.comparable_value - assessed.target_point   as gap,
+        assessed.is_on_target,
+        assessed.attainment_pct,
+        assessed.comparable_value - assessed.target_threshold
+                                                            as gap,
         assessed.years_to_target,
         case
             when assessed.assessment = 'pending'
              and assessed.measure = 'level'
+             and not assessed.is_on_target
              and assessed.years_to_target > 0
              and assessed.comparable_value > 0
-             and assessed.target_point > 0
-                then (power(assessed.target_point / assessed.comparable_value,
+             and assessed.target_threshold > 0
+                then (power(assessed.target_threshold / assessed.comparable_value,
                             1.0 / assessed.years_to_target) - 1) * 100
         end                                                 as required_cagr_pct
     from assessed
