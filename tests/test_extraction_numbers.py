@@ -5,6 +5,7 @@ what is not a quantity, and numbers that are too long, hidden or foreign (issue 
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -64,31 +65,27 @@ def only(text: str):
     return qs[0]
 
 
-@pytest.mark.parametrize(("text", "kind", "unit", "factor"), [
-    ("đạt 4.215 tỷ đồng", "money", "VND", 1e9),
-    ("đạt 890.000 triệu đồng", "money", "VND", 1e6),
-    ("đạt 12.000 nghìn tỷ đồng", "money", "VND", 1e12),
-    ("đạt 2,5 tỉ đồng", "money", "VND", 1e9),
-    ("đạt 1,25 triệu tỷ đồng", "money", "VND", 1e15),
-    ("đạt 86,14 tỷ USD", "money", "USD", 1e9),
-    ("đạt 3.450 USD", "money", "USD", 1),
-    ("tăng 6,84%", "pct", "PCT", 1),
-    ("giảm 1,2 điểm phần trăm", "pp", "PP", 1),
-    ("gấp 2,6 lần", "times", "TIMES", 1),
-    ("đón 1,92 triệu lượt khách", "count", "VISIT", 1e6),
-    ("có 85,1 nghìn lao động", "count", "PERSON", 1e3),
-    ("thành lập 412 doanh nghiệp", "count", "ENTERPRISE", 1),
-    ("có 37 hợp tác xã", "count", "COOPERATIVE", 1),
-    ("trồng 6.200 ha rừng", "count", "HA", 1),
-    ("đạt 315.400 tấn", "count", "TONNE", 1),
-    ("đàn trâu 62.100 con", "count", "HEAD", 1),
-    ("đạt 1.650 xe/ngày", "count", "VEHICLE_PER_DAY", 1),
-    ("có 9,8 bác sĩ trên 1 vạn dân", "count", "PER_10K", 1),
-    ("xảy ra 112 vụ tai nạn giao thông", "count", "ACCIDENT", 1),
-])
-def test_units_and_scale_words(text: str, kind: str, unit: str, factor: float) -> None:
-    q = only(text)
-    assert (q.kind, q.unit, q.scale) == (kind, unit, factor)
+def _quantity_written(text: str, mention: str):
+    """The quantity of ``text`` written ``mention``."""
+    every = find_quantities(fold(text), _identifier())
+    found = [q for q in every if text[q.start:q.end] == mention]
+    assert len(found) == 1, [text[q.start:q.end] for q in every]
+    return found[0]
+
+
+@pytest.mark.parametrize("phrase", sorted(S.UNIT_SENTENCES))
+def test_every_unit_word_after_a_number(phrase: str) -> None:
+    text, mention, unit = S.UNIT_SENTENCES[phrase]
+    q = _quantity_written(text, mention)
+    assert q.unit == unit
+    assert q.kind == {"VND": "money", "USD": "money", "PCT": "pct", "PP": "pp",
+                      "TIMES": "times"}.get(unit, "count")
+
+
+@pytest.mark.parametrize("phrase", sorted(S.SCALE_SENTENCES))
+def test_every_scale_word_multiplies(phrase: str) -> None:
+    text, mention, factor = S.SCALE_SENTENCES[phrase]
+    assert _quantity_written(text, mention).scale == factor
 
 
 def test_the_span_runs_to_the_unit_and_a_per_unit() -> None:
@@ -98,15 +95,14 @@ def test_the_span_runs_to_the_unit_and_a_per_unit() -> None:
     assert only("có 9,8 bác sĩ trên 1 vạn dân").text == "9,8 bác sĩ trên 1 vạn dân"
 
 
-@pytest.mark.parametrize(("text", "qualifier"), [
-    ("đạt khoảng 45 nghìn tỷ đồng", "approx"), ("gần 1,5 triệu lượt khách", "approx"),
-    ("xấp xỉ 4%", "approx"), ("trên 96%", "gt"), ("hơn 1.000 tỷ đồng", "gt"),
-    ("khoảng trên 200 ha", "gt"), ("dưới 3,5%", "lt"), ("chưa đến 1%", "lt"),
-    ("từ 10% trở lên", "gte"), ("ít nhất 30 xã", "gte"), ("≥ 5%", "gte"),
-    ("tối đa 5%", "lte"), ("không quá 2%", "lte"), ("đạt 4,7%", "eq"),
-])
-def test_bounds_and_approximations(text: str, qualifier: str) -> None:
-    assert only(text).qualifier == qualifier
+@pytest.mark.parametrize("phrase", sorted(S.QUALIFIER_SENTENCES))
+def test_every_bound_and_approximation(phrase: str) -> None:
+    text, mention, qualifier = S.QUALIFIER_SENTENCES[phrase]
+    assert _quantity_written(text, mention).qualifier == qualifier
+
+
+def test_a_number_without_a_bound_is_exact() -> None:
+    assert only("tăng 4,7% so với cùng kỳ").qualifier == "eq"
 
 
 @pytest.mark.parametrize(("text", "span", "low", "high", "unit"), [
@@ -135,12 +131,22 @@ def test_fractions_keep_their_denominator() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Nghị quyết số 15/NQ-HĐND", "tại kỳ họp thứ 24", "HĐND tỉnh khóa XVIII", "mốc 321 - 322",
-    "tại Km 45+300", "Quốc lộ 12", "QL 4B", "đường tỉnh 766", "ngày 27/8/2023",
-    "sáng 10/12", "trang 14", "Điều 5", "chuẩn Euro 4", "thôn 7",
+    "Nghị quyết số 15/NQ-HĐND", "tại kỳ họp thứ 24", "mốc 321 - 322", "tại Km 45+300",
+    "ngày 27/8/2023", "sáng 10/12", "chuẩn Euro 4",
 ])
 def test_identifiers_and_dates_are_not_quantities(text: str) -> None:
     assert quantities(text) == []
+
+
+@pytest.mark.parametrize("word", sorted(S.IDENTIFIER_SENTENCES))
+def test_a_number_after_an_identifier_word_is_not_an_observation(word: str) -> None:
+    text = S.IDENTIFIER_SENTENCES[word]
+    m = re.search(rf"(?<!\w){re.escape(word)}\.?\s*(\d+)", text, re.IGNORECASE)
+    assert m, "the text writes the word before a number"
+    obs = extract(text)
+    assert obs, "the text's own figures are read"
+    assert not [o for o in obs if o.span_start <= m.start(1) < o.span_end], [
+        o.mention for o in obs]
 
 
 def test_list_markers_are_not_quantities() -> None:

@@ -147,7 +147,7 @@ def test_a_merged_province_keeps_the_code_of_the_name_it_keeps() -> None:
     assert one(obs, "14,5%").geo_code == "VN-68"
 
 
-@pytest.mark.parametrize("mention", ["1.520 tỷ đồng", "2.150 ha"])
+@pytest.mark.parametrize("mention", ["1.520 tỷ đồng", "12 dự án", "320 triệu USD", "2.150 ha"])
 def test_a_city_a_park_a_border_gate_or_a_district_is_not_the_province(mention: str) -> None:
     obs = extract(S.PLACES_INSIDE, S.PLACES_INSIDE_PUBLISHED)
     assert indicators(obs, mention) <= {None}
@@ -188,3 +188,36 @@ def test_the_place_evidence_says_which_level_decided() -> None:
         "level": "document", "cue": "(configured default place)"}
     obs = extract(S.PROVINCE_LISTS, S.PROVINCE_LISTS_PUBLISHED)
     assert one(obs, "8,4%").evidence["geo"] == {"level": "clause", "cue": "lào cai"}
+
+
+@pytest.mark.parametrize(("mention", "code"), [
+    ("5,8%", "VN-SG"), ("6,1%", "VN-33"), ("5,3%", "VN-53"), ("4,2%", "VN-43"), ("7,1%", "VN-26"),
+    ("482.000 tỷ đồng", "VN-SG"), ("8.900 tỷ đồng", "VN-33"),
+    ("1,2 triệu lượt khách du lịch", "VN-SG"), ("1.150 triệu USD", "VN-SG"),
+])
+def test_province_names_as_the_web_writes_them(mention: str, code: str) -> None:
+    obs = extract(S.PROVINCE_ALIASES, S.PROVINCE_ALIASES_PUBLISHED)
+    o = one(obs, mention)
+    assert o.geo_code == code
+    assert o.indicator_code in ("grdp", "budget_revenue", "tourists", "fdi_capital")
+
+
+def test_national_averages_compared_with_are_vn() -> None:
+    obs = extract(S.NATIONAL_AVERAGES, S.NATIONAL_AVERAGES_PUBLISHED)
+    assert reading(one(obs, "3,6%"))[:3] + (one(obs, "3,6%").geo_code,) == (
+        "cpi", "yoy_pct", "2024-01/2024-09", "VN-63")
+    national = one(obs, "3,88%")
+    assert (national.indicator_code, national.measure, national.geo_code) == ("cpi", "yoy_pct",
+                                                                              "VN")
+    assert one(obs, "8,9%").geo_code == "VN-63"
+    income = one(obs, "58 triệu đồng")
+    assert (income.indicator_code, income.geo_code) == ("income_per_capita", "VN")
+    assert one(obs, "65 triệu đồng").geo_code == "VN-63"
+    assert one(obs, "6,82%").geo_code == "VN"
+
+
+def test_gdp_of_the_country_is_vn_and_a_provinces_grdp_is_the_province() -> None:
+    text, _, _ = S.INDICATOR_VARIANTS["tổng sản phẩm trong nước"]
+    obs = extract(text)
+    assert (one(obs, "5,05%").indicator_code, one(obs, "5,05%").geo_code) == ("grdp", "VN")
+    assert (one(obs, "8,2%").indicator_code, one(obs, "8,2%").geo_code) == ("grdp", "VN-63")

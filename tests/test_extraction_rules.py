@@ -314,3 +314,123 @@ def test_a_catalogue_indicator_is_read_from_the_words_reports_use(code: str) -> 
     else:  # a growth rate, an index or a rank: the measure says so
         assert (o.measure, o.unit) in {("yoy_pct", "PCT"), ("change_pct", "PCT"),
                                        ("rank", "RANK")}
+
+
+# ------------------------------------------------------------------ words of the word lists
+
+#: what each word does to the number of its sentence (tests/fixtures/extraction_sentences.py)
+WORD_EXPECTED: dict[str, dict] = {
+    "tăng nhẹ": {
+        "indicator_code": 'cpi', "measure": 'change_pct',
+        "value": 0.12, "base_period": '2024-04'},
+    "giảm nhẹ": {
+        "indicator_code": 'cpi', "measure": 'change_pct',
+        "value": -0.08, "base_period": '2024-05'},
+    "giảm mạnh": {"indicator_code": 'import_turnover', "measure": 'yoy_pct', "value": -18.5},
+    "nhiều hơn": {
+        "indicator_code": 'new_enterprises', "measure": 'change_abs',
+        "value": 120.0, "base_period": '2022'},
+    "ít hơn": {
+        "indicator_code": 'new_enterprises', "measure": 'change_abs',
+        "value": -35.0, "base_period": '2022'},
+    "giảm xuống": {
+        "indicator_code": 'poverty_rate', "measure": 'level',
+        "value": 3.2, "period": '2023'},
+    "tăng lên": {"indicator_code": 'trained_labour_share', "measure": 'level', "value": 78.0},
+    "xuống": {"indicator_code": 'unemployment_rate', "measure": 'level', "value": 2.9},
+    "tăng từ": {
+        "indicator_code": 'urbanisation_rate', "measure": 'level',
+        "value": 28.0, "period": '2020'},
+    "xếp hạng": {"indicator_code": 'pci_rank', "measure": 'rank', "value": 25.0},
+    "thứ hạng": {"indicator_code": 'pci_rank', "measure": 'rank', "value": 12.0},
+    "giảm bình quân": {
+        "indicator_code": 'poverty_rate', "measure": 'avg_annual_change_abs',
+        "value": -1.8, "period": '2021/2025'},
+    "hằng năm": {
+        "indicator_code": 'budget_revenue', "measure": 'avg_annual_growth_pct',
+        "value": 12.0, "period": '2021/2025'},
+    "hàng năm": {
+        "indicator_code": 'export_turnover', "measure": 'avg_annual_growth_pct',
+        "value": 9.5, "period": '2021/2025'},
+    "mỗi năm": {
+        "indicator_code": 'social_investment', "measure": 'avg_annual_growth_pct',
+        "value": 10.2, "period": '2021/2025'},
+    "tốc độ tăng": {"indicator_code": 'grdp', "measure": 'yoy_pct', "value": 7.1},
+    "KH": {"indicator_code": 'budget_revenue', "measure": 'pct_of_plan', "value": 95.2},
+    "đặt ra": {
+        "indicator_code": 'grdp', "measure": 'yoy_pct',
+        "status": 'target', "period": '2025'},
+    "cần đạt": {"indicator_code": 'grdp', "status": 'target', "period": '2024-Q4'},
+    "đăng ký mức": {"indicator_code": 'grdp', "status": 'target', "period": '2025'},
+    "cơ bản đạt": {"indicator_code": 'grdp', "measure": 'yoy_pct', "status": 'actual'},
+    "không đạt": {"indicator_code": None},
+    "theo định hướng": {
+        "indicator_code": 'grdp_services', "measure": 'share_pct',
+        "status": 'actual'},
+    "dự báo": {"indicator_code": 'grdp', "status": 'estimate'},
+    "ước thực hiện": {"indicator_code": 'budget_revenue', "status": 'estimate'},
+    "tương đương với": {"indicator_code": 'grdp_per_capita', "measure": 'level', "value": 95.5},
+    "tương ứng": {"indicator_code": 'budget_revenue', "measure": 'change_abs', "value": 2140.0},
+    "cho hay": {"indicator_code": 'export_turnover', "value": 32600.0},
+    "chỉ tiêu này": {"indicator_code": 'poverty_rate', "measure": 'level', "period": '2022'},
+    "mức này": {"indicator_code": 'income_per_capita', "period": '2020'},
+    "số này": {"indicator_code": 'tourists', "period": '2022'},
+    "chỉ số này": {"indicator_code": 'cpi', "period": '2022'},
+    "con số này": {"indicator_code": 'new_enterprises', "period": '2022'},
+    "kinh tế biển": {"indicator_code": None},
+    "kinh tế đêm": {"indicator_code": None},
+    "kinh tế tập thể": {"indicator_code": None},
+    "kinh tế tư nhân": {"indicator_code": None},
+    "kinh tế cửa khẩu": {"indicator_code": None},
+    "nội địa": {"indicator_code": None},
+    "quốc tế": {"indicator_code": None},
+    "ngoại tỉnh": {"indicator_code": None},
+    "lưu trú qua đêm": {"indicator_code": None},
+    "khu vực nhà nước": {"indicator_code": None},
+    "nguồn ngân sách nhà nước": {"indicator_code": None},
+    "do địa phương quản lý": {"indicator_code": None},
+    "sản phẩm chủ yếu": {"indicator_code": None},
+    "nếu không tính": {"indicator_code": None},
+    "không kể": {"indicator_code": None},
+    "trừ": {"indicator_code": None},
+    "vốn đầu tư đăng ký": {"indicator_code": 'investment_projects_capital', "value": 9820.0},
+    "tổng trị giá": {"indicator_code": 'investment_projects_capital', "value": 9200.0},
+    "giá hiện hành": {"indicator_code": 'grdp', "value": 98500.0},
+    "giá so sánh": {"indicator_code": 'grdp', "measure": 'yoy_pct'},
+    "sơ bộ": {"indicator_code": 'grdp', "measure": 'yoy_pct', "status": 'actual'},
+    "thì": {"indicator_code": 'budget_revenue', "period": '2024-03'},
+    "như vậy": {"indicator_code": 'social_investment', "period": '2024-S1'},
+    "bên cạnh đó": {"indicator_code": 'import_turnover', "period": '2024-Q1'},
+    "nông lâm ngư nghiệp": {"indicator_code": 'grdp_agriculture', "measure": 'yoy_pct'},
+    "tỷ trọng lao động": {"indicator_code": 'labour_share_services', "value": 38.4},
+    "Thái Bình Dương": {"indicator_code": 'export_turnover', "geo_code": 'VN-39'},
+    "phường": {"indicator_code": None},
+    "sân bay": {"indicator_code": None},
+    "toàn thành phố": {"indicator_code": 'new_enterprises', "geo_code": 'VN-DN'},
+}
+
+
+def _field(o, name: str):
+    value = getattr(o, name)
+    return value.code if name in ("period", "base_period") and value is not None else value
+
+
+@pytest.mark.parametrize("phrase", sorted(S.WORD_SENTENCES))
+def test_the_words_of_the_word_lists_at_work(phrase: str) -> None:
+    text, mention = S.WORD_SENTENCES[phrase]
+    assert phrase.lower() in text.lower()
+    obs = extract(text)
+    expected = WORD_EXPECTED[phrase]
+    if expected == {"indicator_code": None}:  # a subset, a place inside, a negated count
+        assert indicators(obs, mention) <= {None}, [(o.mention, o.indicator_code) for o in obs]
+        return
+    found = of(obs, mention)
+    assert found, [o.mention for o in obs]
+    got = {name: _field(found[0], name) for name in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize("name", sorted(S.INDICATOR_VARIANTS))
+def test_other_names_of_catalogued_indicators(name: str) -> None:
+    text, mention, code = S.INDICATOR_VARIANTS[name]
+    assert indicators(extract(text), mention) == {code}

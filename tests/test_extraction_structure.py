@@ -192,3 +192,34 @@ def test_spans_and_quotes_through_dropped_characters_and_a_form_feed() -> None:
         assert text[o.span_start:o.span_end] == o.mention
         assert "\u200b" not in o.quote and "\f" not in o.quote
     assert {o.evidence["page"] for o in obs} == {1, 2}
+
+
+#: the body figures of each news page (mention, indicator)
+NEWS_BODY = {
+    "binh-thuan": [("7,2 triệu lượt khách du lịch", "tourists"), ("10,5%", "tourists"),
+                   ("19.800 tỷ đồng", "tourism_revenue")],
+    "ca-mau": [("1.120 triệu USD", "export_turnover"), ("7,2%", "export_turnover")],
+    "hau-giang": [("312 doanh nghiệp", "new_enterprises"),
+                  ("2.940 tỷ đồng", "new_enterprises_capital")],
+    "yen-bai": [("6,4%", "grdp")],
+    "tra-vinh": [("1.860 tỷ đồng", "budget_revenue"), ("27,4%", "budget_revenue")],
+}
+
+
+@pytest.mark.parametrize("page", sorted(S.NEWS_PAGES))
+def test_mastheads_and_header_lines_of_news_pages(page: str) -> None:
+    text = S.NEWS_PAGES[page]
+    doc = parse(text)
+    lines = text.splitlines()
+    assert doc.title is not None
+    title_line = lines.index(doc.title.text)
+    # every line above the headline is header, every short header line below it junk
+    assert [p.text for p in doc.header] == lines[:title_line]
+    assert all(p.kind == "junk" for p in doc.header)
+    body = [p.text for p in doc.paragraphs if p.kind == "body"]
+    assert len(body) == 1 and body[0] in lines[title_line + 1:]
+    obs = extract(text, S.NEWS_PAGES_PUBLISHED[page])
+    body_start = text.index(body[0])
+    assert [(o.mention, o.indicator_code) for o in obs if o.span_start >= body_start] == (
+        NEWS_BODY[page])
+    assert all(o.span_start >= text.index(doc.title.text) for o in obs)  # none in the header
