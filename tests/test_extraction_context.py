@@ -154,3 +154,13 @@ def test_every_field_has_its_evidence() -> None:
             assert ev[name]["level"] in LEVELS, (o.mention, name, ev[name])
         assert "clause" in ev and "subject_rule" in ev
         assert ev["period_cue"] == ev["period"]["cue"]
+
+
+def test_the_lead_gives_the_period_when_the_headline_has_none() -> None:
+    obs = extract(S.LEAD_PERIOD, S.LEAD_PERIOD_PUBLISHED)
+    for mention, code in [("2.150 triệu USD", "export_turnover"), ("12,4%", "export_turnover"),
+                          ("6.320 tỷ đồng", "budget_revenue")]:
+        o = one(obs, mention)
+        assert (o.indicator_code, o.period.code, o.status, o.geo_code) == (
+            code, "2024-S1", "actual", "VN-58")
+        assert o.evidence["period"] == {"level": "document", "cue": "sáu tháng đầu năm 2024"}

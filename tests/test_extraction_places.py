@@ -221,3 +221,30 @@ def test_gdp_of_the_country_is_vn_and_a_provinces_grdp_is_the_province() -> None
     obs = extract(text)
     assert (one(obs, "5,05%").indicator_code, one(obs, "5,05%").geo_code) == ("grdp", "VN")
     assert (one(obs, "8,2%").indicator_code, one(obs, "8,2%").geo_code) == ("grdp", "VN-63")
+
+
+def test_the_default_place_is_configured(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from orchestration import settings
+    from orchestration.evaluation import build_scoring_warehouse
+
+    monkeypatch.delenv("PROVSTATS_DEFAULT_GEO", raising=False)
+    assert settings.default_geo() == "VN-09"
+    monkeypatch.setenv("PROVSTATS_DEFAULT_GEO", "VN-37")
+    assert settings.default_geo() == "VN-37"
+    raw = tmp_path / "raw"
+    (raw / "tong-hop").mkdir(parents=True)
+    (raw / "tong-hop" / "quy-1.txt").write_text(S.NO_PLACE_WORD, encoding="utf-8")
+    (raw / "bac-lieu").mkdir()
+    (raw / "bac-lieu" / "quy-1.txt").write_text(S.NO_PLACE_WORD.replace("412", "386"),
+                                                 encoding="utf-8")  # not a duplicate
+    wh = tmp_path / "places.duckdb"
+    assert build_scoring_warehouse(raw, wh) == 2
+    import duckdb
+
+    with duckdb.connect(str(wh), read_only=True) as con:
+        rows = con.execute("select source_id, geo_code from marts.fct_indicator "
+                           "order by source_id").fetchall()
+    assert rows == [("bac-lieu/quy-1.txt", "VN-55"), ("tong-hop/quy-1.txt", "VN-37")]
+    monkeypatch.setenv("PROVSTATS_DEFAULT_GEO", "Lạng Sơn")
+    with pytest.raises(ValueError, match="PROVSTATS_DEFAULT_GEO"):
+        settings.default_geo()

@@ -434,3 +434,16 @@ def test_the_words_of_the_word_lists_at_work(phrase: str) -> None:
 def test_other_names_of_catalogued_indicators(name: str) -> None:
     text, mention, code = S.INDICATOR_VARIANTS[name]
     assert indicators(extract(text), mention) == {code}
+
+
+def test_clauses_cut_at_semicolons_connectors_and_verbs_after_va() -> None:
+    obs = extract(S.CLAUSES, S.CLAUSES_PUBLISHED)
+    assert [(o.mention, o.indicator_code, o.measure) for o in obs] == [
+        ("6,1%", "grdp", "yoy_pct"),
+        ("7,2%", "grdp_services", "yoy_pct"),
+        ("3,1 điểm phần trăm", "grdp_services", "contribution_pp"),
+        ("8.200 tỷ đồng", "budget_revenue", "level"),  # the bracket without a number is
+        ("5%", "budget_revenue", "yoy_pct"),  # part of its clause
+        ("1.620 triệu USD", "export_turnover", "level"),
+    ]
+    assert {(o.period.code, o.status, o.geo_code) for o in obs} == {("2023", "actual", "VN-50")}

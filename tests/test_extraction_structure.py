@@ -4,6 +4,8 @@ every span still indexes the stored text."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from orchestration.extraction.structure import (
@@ -223,3 +225,20 @@ def test_mastheads_and_header_lines_of_news_pages(page: str) -> None:
     assert [(o.mention, o.indicator_code) for o in obs if o.span_start >= body_start] == (
         NEWS_BODY[page])
     assert all(o.span_start >= text.index(doc.title.text) for o in obs)  # none in the header
+
+
+def test_a_long_sentences_quote_is_bounded_and_its_span_kept_whole() -> None:
+    from orchestration.extraction.extractor import MAX_QUOTE
+
+    text = S.LONG_SENTENCE_TEMPLATE.format("4.250")
+    assert len(text) > 5 * MAX_QUOTE
+    obs = extract(text, dt.date(2024, 2, 1))
+    first = one(obs, "4.250 tỷ đồng")
+    assert (first.indicator_code, first.value, first.period.code) == ("budget_revenue", 4250.0,
+                                                                      "2023")
+    for o in obs:
+        # a window of MAX_QUOTE around the number, an ellipsis at each cut end
+        assert len(o.quote) <= MAX_QUOTE + len(o.mention) + 2
+        assert (o.quote_start, o.quote_end) == (0, len(text))  # the sentence, whole
+        assert o.mention in o.quote
+    assert obs[-1].quote.endswith("huyện thứ 199 thu 299 tỷ đồng.")
