@@ -25,6 +25,8 @@ from tests.fixtures.landing_sample import (
 )
 
 CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "catalogue" / "indicators.csv"
+# The client's catalogue (../shared/spec/indicators.csv), vendored: its codes are fixed.
+SPEC_CATALOGUE = ROOT / "tests" / "fixtures" / "spec" / "indicators.csv"
 # Named like the orchestrator's build copies (<stem>.<label>.build.duckdb).
 WAREHOUSE_NAME = "provstats.pytest.build.duckdb"
 
@@ -139,7 +141,20 @@ def test_dim_period_covers_every_period_and_base_period_of_the_fact(con):
         "2025-01-01", "2025-12-31")
 
 
-# The catalogue keeps every row of the client's spec: tests/test_lexicon.py.
+def _spec_catalogue_rows(path: Path) -> list[list[str]]:
+    # The spec file has one unquoted comma inside a cues_vi field (see seeds/_seeds.yml):
+    # everything after the fifth field is the cues.
+    with path.open(encoding="utf-8", newline="") as f:
+        return [r[:5] + [",".join(r[5:])] for r in csv.reader(f)]
+
+
+def test_catalogue_seed_keeps_every_spec_row_and_only_adds_codes():
+    with (CATALOGUE).open(encoding="utf-8", newline="") as f:
+        seed = list(csv.reader(f))
+    spec = _spec_catalogue_rows(SPEC_CATALOGUE)
+    assert seed[0] == spec[0]
+    assert [r for r in seed if r[0] in {s[0] for s in spec}] == spec  # unchanged, same order
+    assert len(set(r[0] for r in seed)) == len(seed)
 
 
 def test_dim_indicator_has_every_catalogue_code_with_properties(con):

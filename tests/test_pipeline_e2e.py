@@ -62,7 +62,7 @@ class KnownValue:
 
 # Hand-checked values of the seed documents (see tests/fixtures/gold/seeds.jsonl), one
 # per kind of statement: news and report, each measure family, target and estimate.
-CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "indicators.csv"
+CATALOGUE = ROOT / "orchestration" / "extraction" / "data" / "catalogue" / "indicators.csv"
 
 KNOWN_VALUES: list[KnownValue] = [
     KnownValue("000_ea925d20ca7bc08d.txt", "8,06%", "grdp", "yoy_pct", "2025", 8.06,

@@ -51,19 +51,22 @@ _PLAN_BEFORE = re.compile(
 def extract_observations(
     text: str,
     *,
-    published_date: dt.date | None = None,
+    published_date: dt.date | str | None = None,
     title: str | None = None,
     source_id: str | None = None,
     default_geo: str = "VN-09",
 ) -> list[Observation]:
     """Every quantitative statement of ``text`` as observations (spans index ``text``).
 
-    ``published_date`` makes statements about periods not yet over at publication
-    estimates; without it the status comes from the cue words alone. ``source_id`` (the
-    file's path relative to the raw folder) and ``default_geo`` decide the place of a
+    ``published_date`` (a date or an ISO ``YYYY-MM-DD`` string) makes statements about
+    periods not yet over at publication estimates; without it the status comes from the
+    cue words alone. ``source_id`` (the file's path relative to the raw folder) and
+    ``default_geo`` decide the place of a
     document whose text names none (contract section 7). ``title`` is accepted for
     callers that know it; the title is read from the text itself.
     """
+    if isinstance(published_date, str):
+        published_date = dt.date.fromisoformat(published_date)
     return _Extraction(text, published_date, source_id, default_geo).run()
 
 
@@ -294,6 +297,8 @@ class _Extraction:
     def _append(
         self, r: Reading, vs: int, ve: int, qs: int, qe: int, quote: str, extra: dict[str, Any]
     ) -> None:
+        if r.indicator is None and not r.unit:
+            return  # a bare number no indicator and no unit of the contract speaks of
         start, end = self._stored_span(vs, ve)
         quote_start, quote_end = self._stored_span(qs, qe)
         ev = dict(r.evidence)

@@ -45,6 +45,7 @@ from .lexicon import (
 from .numbers import Quantity, find_quantities, identifier_pattern
 from .period_grammar import PeriodMention, find_periods, term_containing
 from .periods import Period
+from .phrases import PhraseMatch
 from .places import NATIONAL, is_proper_noun
 from .text import UPPER, fold
 
@@ -151,6 +152,13 @@ _VALUE_VERB = re.compile(
     r"(?:đạt|là|có|ước|khoảng|tăng|giảm|thêm|còn|lên|mới|gồm|=|:|thứ|hạng|với|đón|"
     r"thu\s+hút|phục\s+vụ|giao|bằng|gấp|chiếm|trên|dưới|hơn|gần)\s*$"
 )
+#: "tăng 3,6% về số doanh nghiệp": the words after "về" (in terms of) say which of the
+#: things read before the number it is about
+_IN_TERMS_OF = re.compile(r"\s*về\s+(?:mặt\s+)?((?:[^\W\d_]+\s*){1,4})")
+#: places a clause names that speak of the whole province again, not of a part of it
+_WHOLE_PLACES = frozenset({"province", "national", "self"})
+#: what separates the numbers of a list ("12%, 15% và 35%")
+_LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
 _PLAN_AFTER = re.compile(
     r"\s*(?:so\s+với\s+)?(?:kế\s+hoạch|dự\s+toán|kh\b|chỉ\s+tiêu|mục\s+tiêu|nhiệm\s+vụ)"
@@ -181,11 +189,8 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             if e.value and e.value not in by_kind[key]:
                 by_kind[key].append(e.value)
         for (kind, role), values in by_kind.items():
-            if kind == "place" and role == "subplace":
-                # "huyện Đồng Văn", "Khu kinh tế Dung Quất": a head noun with a proper name
-                after = original[m.end : m.end + 30].lstrip()
-                if not (after[:1].isupper() or after[:1].isdigit()):
-                    continue
+            if kind == "place" and role == "subplace" and not _names_a_place(original, m):
+                continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
     if not verbs:
         return out
@@ -201,6 +206,25 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
     return out
+
+
+def _names_a_place(original: str, m: PhraseMatch) -> bool:
+    """A head noun of a smaller place heads a proper name: a capitalised name follows it
+    ("huyện Đồng Văn", "Khu kinh tế Dung Quất"), or the head itself is capitalised inside
+    a sentence ("Riêng Khu du lịch sinh thái Tràng An đón …")."""
+    after = original[m.end : m.end + 30].lstrip()
+    if after[:1].isupper() or after[:1].isdigit():
+        return True
+    before = original[max(0, m.start - 3) : m.start].rstrip()
+    return original[m.start : m.start + 1].isupper() and before[-1:] not in (
+        "",
+        ".",
+        "!",
+        "?",
+        ":",
+        ";",
+        "\n",
+    )
 
 
 def _mask(folded: str, periods: list[PeriodMention]) -> str:
@@ -451,6 +475,7 @@ class SentenceReader:
 
     def read(self) -> list[Reading]:
         out: list[Reading] = []
+        self.readings = out  # the sentence's readings so far
         qi = 0
         for ci, clause in enumerate(self.clauses):
             self._clause_context(ci, clause)
@@ -574,8 +599,13 @@ class SentenceReader:
         # bracket belong to the number they compare it with
         verbs = [t for t in self.toks_in(lo, q.start) if t.kind in ("measure", "status")]
         subject, how = self._subject(q, ci, clause, host, lo, lo_host)
-        place_scope = self._subplaces(self.toks_in(lo, q.start)) or (
-            [self.state.subplace] if self.state.subplace is not None else []
+        before = self.toks_in(lo, q.start)
+        own_places = self._subplaces(before)
+        if own_places:  # "Riêng huyện X …, trong đó …": the clauses after speak of it too
+            self.state.subplace = own_places[-1]
+        whole = any(t.kind == "place" and t.role in _WHOLE_PLACES for t in before)
+        place_scope = own_places or (
+            [self.state.subplace] if self.state.subplace is not None and not whole else []
         )
         if place_scope and subject is not None and subject.value.known:
             t = place_scope[-1]
@@ -605,6 +635,19 @@ class SentenceReader:
         ev["measure_cue"] = mcue
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
+            ind = None
+        if (
+            ind is not None
+            and measure == "multiple_of_base"
+            and self._compared_with_a_place(q, clause)
+        ):
+            # "gấp 2,3 lần mức bình quân cả nước": a multiple of another place's value
+            ev["indicator_rule"] = "a multiple of another place's value: unassigned"
+            ind = None
+        if ind is not None and q.kind == "pp" and not ind.is_rate and measure != "contribution_pp":
+            # "thấp hơn cả nước 1,9 điểm phần trăm": points change a rate (here the growth
+            # rate), which no measure of an amount says
+            ev["indicator_rule"] = f"percentage points of {ind.code}, not a rate: unassigned"
             ind = None
         period_d, own_period = self._period(q, clause, host, measure, ind)
         if period_d is None:
@@ -746,6 +789,9 @@ class SentenceReader:
             inherited = self.state.subject
             if inherited.value.known and self._compatible_any(inherited.value.codes, q):
                 return inherited, "the number the bracket belongs to"
+        respective = self._respective_subject(q, clause) or self._in_terms_of(q)
+        if respective is not None:
+            return respective
         # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
         if q.kind == "count":
             end = min(clause.end, q.end + 40)
@@ -848,6 +894,77 @@ class SentenceReader:
                     "vehicles per day"
                 )
         return None, "no subject"
+
+    def _respective_subject(self, q: Quantity, clause: Clause) -> tuple[Decision, str] | None:
+        """ "…, tăng lần lượt 12% và 35%": the k-th number of a list after "lần lượt"
+        (respectively) is about the k-th of as many things read before it in the
+        sentence."""
+        cue = next(
+            (
+                t
+                for t in self.toks_in(clause.start, q.start)
+                if t.kind == "clause" and t.role == "respectively"
+            ),
+            None,
+        )
+        if cue is None:
+            return None
+        listed: list[Quantity] = []
+        for x in self.quantities:
+            if x.start < cue.end:
+                continue
+            if listed and not _LIST_GLUE.fullmatch(self.masked[listed[-1].end : x.start]):
+                break
+            listed.append(x)
+        if len(listed) < 2 or q not in listed:
+            return None
+        named: list[Indicator] = []
+        for r in self.readings:
+            fresh = not named or named[-1] is not r.indicator
+            if r.end <= cue.start and r.indicator is not None and fresh:
+                named.append(r.indicator)
+        if len(named) < len(listed):
+            return None
+        ind = named[len(named) - len(listed) + listed.index(q)]
+        if not self._compatible(ind.code, q):
+            return None
+        return Decision(Subject((ind.code,), cue.text), "clause", cue.text), (
+            f"'{cue.text}': number {listed.index(q) + 1} of {len(listed)} is about "
+            f"the {listed.index(q) + 1}th of the last {len(listed)} things read"
+        )
+
+    def _in_terms_of(self, q: Quantity) -> tuple[Decision, str] | None:
+        """ "…, tăng 3,6% về số doanh nghiệp và 11% về vốn": a number followed by "về"
+        and words is about the one thing read before it in the sentence whose words
+        (its unit, its name) share the most of those words."""
+        m = _IN_TERMS_OF.match(self.masked, q.end)
+        if m is None:
+            return None
+        named = m.group(1)
+        for f in function_matcher().finditer(named):  # "số lượng", "tổng", "các"
+            named = named[: f.start] + " " * (f.end - f.start) + named[f.end :]
+        words = set(named.split())
+        best: list[tuple[int, Indicator]] = []
+        for r in self.readings:
+            if r.indicator is None or r.end > q.start:
+                continue
+            cue = (r.evidence.get("subject") or {}).get("cue") or ""
+            said = set(self.masked[r.start : r.end].split()) | set(cue.split())
+            shared = len(words & said)
+            if shared:
+                best.append((shared, r.indicator))
+        if not best:
+            return None
+        top = max(n for n, _ in best)
+        chosen = {ind.code: ind for n, ind in best if n == top}
+        if len(chosen) != 1:
+            return None
+        ind = next(iter(chosen.values()))
+        if not self._compatible(ind.code, q):
+            return None
+        return Decision(Subject((ind.code,), m.group(0).strip()), "clause", m.group(0).strip()), (
+            f"'{m.group(0).strip()}': the thing read before it with those words"
+        )
 
     def _names_counted(self, subject: Decision, q: Quantity) -> bool:
         """A count inherits a subject only when the subject names what it counts ("1 khu
@@ -987,31 +1104,53 @@ class SentenceReader:
         m = _PROPER_RUN.match(self.original, pos)
         return m.end() if m else pos
 
-    def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
-        """Content words heading the clause (before its verbs) that no list knows."""
-        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
-            return None
+    def _compared_with_a_place(self, q: Quantity, clause: Clause) -> bool:
+        """The words after a number name another place (the country, a province) it is
+        compared with."""
+        return any(
+            t.kind == "place" and t.role in ("national", "province")
+            for t in self.toks_in(q.end, clause.end)
+        )
+
+    def _coverage(self, toks: list[Tok], lo: int, hi: int) -> bytearray:
+        """For each character of ``[lo, hi)``: does a word list know it (a name, a verb,
+        a function word, a period, a count's words)?"""
         covered = bytearray(hi - lo + 1)
-        verb_start = hi
-        toks = toks + self.function_toks(lo, hi)
-        for t in toks:
-            covered[max(0, t.start - lo) : max(0, t.end - lo)] = b"\x01" * (
-                max(0, t.end - lo) - max(0, t.start - lo)
-            )
-            if t.kind in ("measure", "status") and t.start < verb_start and t.start > lo:
-                verb_start = t.start
+        for t in toks + self.function_toks(lo, hi):
+            a, b = max(0, t.start - lo), max(0, t.end - lo)
+            covered[a:b] = b"\x01" * max(0, min(b, hi - lo + 1) - a)
         for p in self.all_periods_in(lo, hi):
             covered[p.start - lo : min(p.end, hi) - lo] = b"\x01" * (min(p.end, hi) - p.start)
         for m in self.count_words:
             if lo <= m.start and m.end <= hi:
                 covered[m.start - lo : m.end - lo] = b"\x01" * (m.end - m.start)
-        head = self.masked[lo:verb_start]
+        return covered
+
+    def _unknown_words(self, covered: bytearray, lo: int, a: int, b: int) -> list[str]:
+        """Words of ``[a, b)`` no word list knows (``covered`` starts at ``lo``)."""
         qualifiers = _qualifier_word_set()
-        words = []
-        for m in _LETTER_WORD.finditer(head):
-            if covered[m.start()] or m.group(0) in qualifiers:
-                continue
-            words.append(m.group(0))
+        return [
+            m.group(0)
+            for m in _LETTER_WORD.finditer(self.masked, a, b)
+            if not covered[m.start() - lo] and m.group(0) not in qualifiers
+        ]
+
+    def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
+        """Content words heading the clause (before its verbs) that no list knows."""
+        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
+            return None
+        covered = self._coverage(toks, lo, hi)
+        verbs = [t for t in toks if t.kind in ("measure", "status")]
+        verb_start = min((t.start for t in verbs if t.start > lo), default=hi)
+        words = self._unknown_words(covered, lo, lo, verb_start)
+        if not words and verb_start < hi:
+            # nothing before the verb, words between the verb and the number: they name
+            # what is measured ("như thu từ doanh nghiệp nhà nước 186 tỷ đồng")
+            start = max(t.end for t in verbs if t.end <= hi)
+            k = bisect.bisect_left(self.q_starts, hi)
+            if k > 0:  # not the words of a number before it
+                start = max(start, self.quantities[k - 1].end)
+            words = self._unknown_words(covered, lo, start, hi)
         return " ".join(words) if words else None
 
     def _component(self, t: Tok, q: Quantity, hi: int) -> tuple[Decision, str]:

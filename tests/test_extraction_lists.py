@@ -1,0 +1,53 @@
+"""Numbers said of several things at once: "lần lượt" (respectively), "về …" (in terms
+of), and items of a list that name what they measure after their verb.
+
+Sentences are written for these tests."""
+
+from __future__ import annotations
+
+from orchestration.extraction import extract_observations
+
+
+def _by_mention(text: str, published: str = "2025-07-10") -> dict[str, object]:
+    return {o.mention: o for o in extract_observations(text, published_date=published)}
+
+
+def test_respectively_maps_numbers_to_the_things_read_before_in_order():
+    obs = _by_mention(
+        "Sáu tháng đầu năm 2025, tỉnh Kon Tum có 310 doanh nghiệp thành lập mới với tổng "
+        "vốn đăng ký 2.450 tỷ đồng, tăng lần lượt 8,4% và 21,7% so với cùng kỳ."
+    )
+    assert obs["8,4%"].indicator_code == "new_enterprises"
+    assert obs["21,7%"].indicator_code == "new_enterprises_capital"
+    assert "lần lượt" in obs["8,4%"].evidence["subject_rule"]
+
+
+def test_respectively_without_as_many_things_read_before_is_not_guessed():
+    obs = _by_mention(
+        "Năm 2024, tỉnh Đắk Nông có 205 doanh nghiệp thành lập mới, số lao động và số "
+        "vốn tăng lần lượt 4,1%, 6,3% và 9,9%."
+    )
+    # one thing read before three numbers: the mapping is not made
+    for mention in ("4,1%", "6,3%", "9,9%"):
+        assert "lần lượt" not in (obs[mention].evidence.get("subject_rule") or "")
+
+
+def test_in_terms_of_picks_the_thing_read_before_with_those_words():
+    obs = _by_mention(
+        "Năm 2024, tỉnh Vĩnh Long có 512 doanh nghiệp thành lập mới với tổng vốn đăng ký "
+        "3.120 tỷ đồng, tăng 5,5% về số doanh nghiệp và tăng 12,4% về vốn so với năm 2023."
+    )
+    assert obs["5,5%"].indicator_code == "new_enterprises"
+    assert obs["12,4%"].indicator_code == "new_enterprises_capital"
+
+
+def test_items_naming_what_they_measure_after_the_verb_are_not_the_total():
+    obs = _by_mention(
+        "Thu ngân sách nhà nước 9 tháng năm 2025 của tỉnh Bắc Kạn đạt 1.250 tỷ đồng. "
+        "Một số khoản thu tăng khá như thu phí bảo vệ môi trường 35,2 tỷ đồng; thu tiền "
+        "thuê đất 48,6 tỷ đồng.",
+        published="2025-10-05",
+    )
+    assert obs["1.250 tỷ đồng"].indicator_code == "budget_revenue"
+    assert obs["35,2 tỷ đồng"].indicator_code is None
+    assert obs["48,6 tỷ đồng"].indicator_code is None

@@ -1,0 +1,81 @@
+"""Numbers no catalogue indicator fits stay unassigned (a wrong indicator is worse than
+none). Sentences are written for these tests."""
+
+from __future__ import annotations
+
+from orchestration.extraction import extract_observations
+
+
+def _by_mention(text: str, published: str) -> dict[str, object]:
+    return {o.mention: o for o in extract_observations(text, published_date=published)}
+
+
+def test_percentage_points_of_an_amount_are_unassigned_but_contributions_are_kept():
+    obs = _by_mention(
+        "Năm 2024, tốc độ tăng trưởng GRDP của tỉnh Sóc Trăng đạt 6,1%, cao hơn mức tăng của "
+        "cả nước 0,8 điểm phần trăm. Khu vực dịch vụ tăng 7,2%, đóng góp 2,9 điểm "
+        "phần trăm vào mức tăng chung.",
+        "2025-01-15",
+    )
+    assert obs["6,1%"].indicator_code == "grdp"
+    assert obs["0,8 điểm phần trăm"].indicator_code is None
+    assert "not a rate" in obs["0,8 điểm phần trăm"].evidence["indicator_rule"]
+    assert obs["2,9 điểm phần trăm"].indicator_code == "grdp_services"
+    assert obs["2,9 điểm phần trăm"].measure == "contribution_pp"
+
+
+def test_percentage_points_of_a_rate_are_its_change():
+    obs = _by_mention(
+        "Đến cuối năm 2023, tỷ lệ hộ nghèo của tỉnh Điện Biên còn 19,6%, giảm 4,1 điểm phần "
+        "trăm so với năm 2022.",
+        "2024-01-10",
+    )
+    assert obs["4,1 điểm phần trăm"].indicator_code == "poverty_rate"
+    assert obs["4,1 điểm phần trăm"].measure == "change_abs"
+
+
+def test_a_capitalised_place_head_inside_a_sentence_names_a_smaller_place():
+    obs = _by_mention(
+        "Dịp nghỉ lễ, toàn tỉnh Quảng Bình đón 210 nghìn lượt khách. Riêng Khu du lịch "
+        "hang động quốc gia Phong Nha đón 64 nghìn lượt khách.",
+        "2025-05-06",
+    )
+    assert obs["210 nghìn lượt khách"].indicator_code == "tourists"
+    assert obs["64 nghìn lượt khách"].indicator_code is None
+
+
+def test_a_trade_surplus_is_not_the_turnover_named_before_it():
+    obs = _by_mention(
+        "Năm 2024, kim ngạch xuất khẩu của tỉnh Long An đạt 9,2 tỷ USD; kim ngạch nhập khẩu "
+        "đạt 6,1 tỷ USD; tỉnh xuất siêu 3,1 tỷ USD.",
+        "2025-01-12",
+    )
+    assert obs["9,2 tỷ USD"].indicator_code == "export_turnover"
+    assert obs["6,1 tỷ USD"].indicator_code == "import_turnover"
+    assert obs["3,1 tỷ USD"].indicator_code is None
+
+
+def test_a_smaller_place_speaks_for_the_clauses_after_it_until_the_whole_is_named():
+    obs = _by_mention(
+        "Chín tháng năm 2025, Khu kinh tế Nghi Sơn thu hút thêm 9 dự án, trong đó có 3 dự "
+        "án FDI với tổng vốn 420 triệu USD. Huyện Như Xuân thu hút 2 dự án, toàn tỉnh "
+        "Thanh Hóa thu hút 57 dự án.",
+        "2025-10-08",
+    )
+    assert obs["9 dự án"].indicator_code is None
+    assert obs["3 dự án"].indicator_code is None
+    assert obs["420 triệu USD"].indicator_code is None
+    assert obs["2 dự án"].indicator_code is None
+    assert obs["57 dự án"].indicator_code == "investment_projects"
+
+
+def test_a_multiple_of_another_places_value_is_unassigned_but_of_a_base_year_is_kept():
+    obs = _by_mention(
+        "Năm 2024, GRDP bình quân đầu người của tỉnh Quảng Ninh đạt 248 triệu đồng, gấp "
+        "2,1 lần mức bình quân cả nước và gấp 1,6 lần so với năm 2019.",
+        "2025-01-18",
+    )
+    assert obs["248 triệu đồng"].indicator_code == "grdp_per_capita"
+    assert obs["2,1 lần"].indicator_code is None
+    assert obs["1,6 lần"].indicator_code == "grdp_per_capita"
+    assert obs["1,6 lần"].measure == "multiple_of_base"
