@@ -246,3 +246,15 @@ def test_spans_index_the_stored_text_through_dropped_characters() -> None:
     for o in obs:
         assert text[o.span_start:o.span_end] == o.mention
         assert o.quote_start <= o.span_start < o.span_end <= o.quote_end
+
+
+@pytest.mark.parametrize("folder", ["raw", "tests/fixtures/dev/docs"])
+def test_every_span_of_the_seeds_and_the_development_set_indexes_the_stored_text(
+        folder: str) -> None:
+    from orchestration.ingest import scan_raw_folder
+    from tests.fixtures.gold_scoring import ROOT
+
+    docs = scan_raw_folder(ROOT / folder).documents
+    assert docs
+    for doc in docs:  # extract() checks spans, digits, finite values and quotes
+        extract(doc.text, doc.published_date, source_id=doc.source_id)
