@@ -159,6 +159,7 @@ class PhraseMatcher(Generic[T]):
     ) -> Iterator[PhraseMatch[T]]:
         """Leftmost-longest, non-overlapping phrases of ``folded[start:end]``."""
         ends, group_to_end = self._ends_tuples, self._group_to_end
+        new = tuple.__new__  # (PhraseMatch's own constructor is a slower Python function)
         for m in self.regex.finditer(folded, start, len(folded) if end is None else end):
             a, b = m.span()
-            yield PhraseMatch(a, b, folded[a:b], ends[group_to_end[m.lastindex - 1]])
+            yield new(PhraseMatch, (a, b, folded[a:b], ends[group_to_end[m.lastindex - 1]]))

@@ -155,6 +155,18 @@ _VALUE_VERB = re.compile(
 #: "tăng 3,6% về số doanh nghiệp": the words after "về" (in terms of) say which of the
 #: things read before the number it is about
 _IN_TERMS_OF = re.compile(r"\s*về\s+(?:mặt\s+)?((?:[^\W\d_]+\s*){1,4})")
+#: periods said relative to another (comparison bases, not what a number is about)
+_RELATIVE_KINDS = frozenset(
+    {
+        "same_period_last_year",
+        "same_period_of_year",
+        "previous_year",
+        "previous_month",
+        "previous_quarter",
+        "previous_period",
+        "start_of_year",
+    }
+)
 #: places a clause names that speak of the whole province again, not of a part of it
 _WHOLE_PLACES = frozenset({"province", "national", "self"})
 #: what separates the numbers of a list ("12%, 15% và 35%")
@@ -206,6 +218,11 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             out.append(Tok(m.start, m.end, e.kind, e.role, (), m.text))
     out.sort(key=lambda t: (t.start, -t.end))
     return out
+
+
+def _bare_count(q: Quantity) -> bool:
+    """A number with no unit, scale or range: a value only after a verb of quantity."""
+    return q.kind == "bare" and q.scale == 1.0 and q.low is None
 
 
 def _names_a_place(original: str, m: PhraseMatch) -> bool:
@@ -448,15 +465,7 @@ class SentenceReader:
             before,
         ):
             return False
-        return p.kind not in (
-            "same_period_last_year",
-            "same_period_of_year",
-            "previous_year",
-            "previous_month",
-            "previous_quarter",
-            "previous_period",
-            "start_of_year",
-        )
+        return p.kind not in _RELATIVE_KINDS
 
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Reference periods lying in ``[a, b)``."""
@@ -507,10 +516,25 @@ class SentenceReader:
         first = self._first_quantity_at(clause.start)
         return first is not None and first < clause.end
 
+    def _first_value_at(self, pos: int, end: int) -> int | None:
+        """Start of the first number in ``[pos, end)`` that may be a value (not a bare
+        number without a verb of quantity: "trong 7 ngày nghỉ Tết")."""
+        k = bisect.bisect_left(self.q_starts, pos)
+        while k < len(self.quantities) and self.q_starts[k] < end:
+            q = self.quantities[k]
+            if not _bare_count(q) or _VALUE_VERB.search(
+                self.masked[max(pos, q.start - 14) : q.start]
+            ):
+                return q.start
+            k += 1
+        return None
+
     def _clause_context(self, ci: int, clause: Clause) -> None:
         """Sentence-wide statements made by a clause: the running period, a comparison
         for the whole sentence ("So với cùng kỳ, …"), status cues."""
         has_q = self._has_quantity(clause)
+        # a period before the clause's first value (or in a clause without one) runs on
+        first_value = self._first_value_at(clause.start, clause.end)
         for p in self.periods_in(clause.start, clause.end):
             if p.kind == "name":
                 continue
@@ -523,18 +547,9 @@ class SentenceReader:
                     self.state.base = Decision((p, base), "sentence", p.text)
                 continue
             resolved = self._resolve_relative(p)
-            if resolved is not None and p.kind not in (
-                "same_period_last_year",
-                "same_period_of_year",
-                "previous_year",
-                "previous_month",
-                "previous_quarter",
-                "previous_period",
-                "start_of_year",
-            ):
-                first_q = self._first_quantity_at(clause.start)
-                if first_q is None or p.start < first_q or not has_q:
-                    self._set_period(Decision(resolved, "sentence", p.text))
+            before_values = first_value is None or p.start < first_value
+            if resolved is not None and p.kind not in _RELATIVE_KINDS and before_values:
+                self._set_period(Decision(resolved, "sentence", p.text))
         # a clause with no number that names its subject sets it for the clauses after
         if not has_q:
             clause_toks = self.toks_in(clause.start, clause.end)
@@ -583,9 +598,7 @@ class SentenceReader:
         before = s[lo : q.start]
         # bare numbers are values only after a verb of quantity
         if (
-            q.kind == "bare"
-            and q.scale == 1.0
-            and q.low is None
+            _bare_count(q)
             and not _VALUE_VERB.search(before[-14:])
             and not (host is not None and s[lo : q.start].strip() == "")
         ):

@@ -1,0 +1,27 @@
+"""The period a clause states runs on to the numbers after it. Sentences are written
+for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from orchestration.extraction import extract_observations
+
+
+def _by_mention(text: str, published: str) -> dict[str, object]:
+    return {o.mention: o for o in extract_observations(text, published_date=published)}
+
+
+def test_a_counted_span_of_days_before_the_dates_does_not_stop_the_period():
+    obs = _by_mention(
+        "Báo cáo tình hình kinh tế tháng 5 năm 2025\n\n"
+        "Trong 5 ngày nghỉ lễ 30/4 - 1/5 (từ ngày 30/4 đến hết ngày 4/5/2025), các điểm du "
+        "lịch của tỉnh Bình Thuận đón 312 nghìn lượt khách, tăng 14,2% so với cùng kỳ.",
+        "2025-05-28",
+    )
+    visits = obs["312 nghìn lượt khách"]
+    assert visits.indicator_code == "tourists"
+    assert (visits.period.start, visits.period.end) == (dt.date(2025, 4, 30), dt.date(2025, 5, 4))
+    assert visits.status == "actual"
+    assert obs["14,2%"].period == visits.period
+
