@@ -8,7 +8,7 @@
 #   make notebooks     JupyterLab on http://127.0.0.1:8888 in notebooks/
 #   make docs          dbt docs site on http://127.0.0.1:8080
 #   make export        marts as Parquet + CSV with a data dictionary in warehouse/export/
-#   make eval          score the warehouse against the gold annotations
+#   make eval          score extraction on the seeds and the development set
 #   make lint          ruff
 #   make bench         timings of scan, extraction and refreshes
 #
@@ -90,9 +90,10 @@ docs: venv
 export: venv
 	$(PY) -m orchestration export
 
+# Straight from extraction, in seconds. make eval EVAL_ARGS="--warehouse warehouse/provstats.duckdb"
+# scores a built warehouse instead; --verbose lists every problem; --set dev one set only.
 eval: venv
-	$(PY) scripts/score_gold.py --warehouse "$(WAREHOUSE_PATH)" \
-		--gold tests/fixtures/gold/seeds.jsonl --verbose
+	$(PY) scripts/eval.py $(EVAL_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check orchestration tests scripts

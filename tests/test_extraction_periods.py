@@ -1,4 +1,5 @@
-"""Vietnamese period expressions, period codes, dates and labels."""
+"""Reference periods: codes, dates and labels (orchestration.extraction.periods) and the
+grammar of Vietnamese period expressions (orchestration.extraction.period_grammar)."""
 
 from __future__ import annotations
 
@@ -8,131 +9,182 @@ import pytest
 
 from orchestration.extraction.period_grammar import find_periods, term_containing
 from orchestration.extraction.periods import Period
+from orchestration.extraction.text import fold
 
 
-def only(text: str, context_year: int | None = None):
-    found = find_periods(text, context_year)
-    assert len(found) == 1, [(p.text, p.kind) for p in found]
-    return found[0]
-
-
-@pytest.mark.parametrize(
-    ("text", "code", "start", "end"),
-    [
-        ("năm 2025", "2025", "2025-01-01", "2025-12-31"),
-        ("Quý I/2025", "2025-Q1", "2025-01-01", "2025-03-31"),
-        ("quý 3 năm 2024", "2024-Q3", "2024-07-01", "2024-09-30"),
-        ("3 tháng đầu năm 2025", "2025-Q1", "2025-01-01", "2025-03-31"),
-        ("ba tháng đầu năm 2025", "2025-Q1", "2025-01-01", "2025-03-31"),
-        ("6 tháng đầu năm 2025", "2025-S1", "2025-01-01", "2025-06-30"),
-        ("6 tháng cuối năm 2024", "2024-S2", "2024-07-01", "2024-12-31"),
-        ("9 tháng năm 2025", "2025-01/2025-09", "2025-01-01", "2025-09-30"),
-        ("tháng 02/2023", "2023-02", "2023-02-01", "2023-02-28"),
-        ("tháng 3 năm 2025", "2025-03", "2025-03-01", "2025-03-31"),
-        ("Tính đến ngày 30/11/2025", "2025-01/2025-11", "2025-01-01", "2025-11-30"),
-        ("đến hết ngày 14/5/2025", "2025-01-01/2025-05-14", "2025-01-01", "2025-05-14"),
-        ("giai đoạn 2021 - 2025", "2021/2025", "2021-01-01", "2025-12-31"),
-        ("5 năm 2021-2025", "2021/2025", "2021-01-01", "2025-12-31"),
-        ("thời kỳ 2021 - 2030", "2021/2030", "2021-01-01", "2030-12-31"),
-    ],
-)
-def test_explicit_periods(text: str, code: str, start: str, end: str) -> None:
-    pm = only(text)
-    assert pm.period is not None
-    assert (pm.period.code, pm.period.start.isoformat(), pm.period.end.isoformat()) == (
-        code, start, end,
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("Quý I", "2025-Q1"),
-        ("6 tháng đầu năm", "2025-S1"),
-        ("sau 11 tháng", "2025-01/2025-11"),
-        ("từ đầu năm đến hết tháng 3", "2025-Q1"),
-        ("từ ngày 8/2 đến ngày 14/2", "2025-02-08/2025-02-14"),
-    ],
-)
-def test_year_comes_from_context(text: str, code: str) -> None:
-    pm = only(text, context_year=2025)
-    assert pm.period is not None and pm.period.code == code
-
-
-def test_year_less_expressions_without_context_are_not_guessed() -> None:
-    assert find_periods("Quý I", None) == []
-
-
-def test_horizons_and_stocks() -> None:
-    pm = only("đến năm 2030")
-    assert pm.horizon and pm.period == Period.year(2030)
-    pm = only("hết năm 2024")
-    assert pm.stock and not pm.horizon and pm.period == Period.year(2024)
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("so với cùng kỳ năm trước", "same_period_last_year"),
-        ("so với năm trước", "previous_year"),
-        ("so với giai đoạn trước", "previous_period"),
-        ("so với tháng trước", "previous_month"),
-        ("trong 3 năm", "n_years"),
-        ("cả giai đoạn", "whole_period"),
-        ("nhiệm kỳ", "term"),
-        ("đến nay", "now"),
-    ],
-)
-def test_relative_expressions(text: str, kind: str) -> None:
-    kinds = [pm.kind for pm in find_periods(text, 2025)]
-    assert kind in kinds
-
-
-def test_dates_of_documents_are_not_periods() -> None:
-    assert [pm for pm in find_periods("Nghị quyết số 11-NQ/TW, ngày 10/02/2022") if pm.period] == []
-
-
-def test_term_containing() -> None:
-    assert term_containing(2023) == Period.years(2021, 2025)
-    assert term_containing(2026) == Period.years(2026, 2030)
-    assert term_containing(2025) == Period.years(2021, 2025)
-
-
-@pytest.mark.parametrize(
-    ("period", "code", "grain", "vi", "en"),
-    [
-        (Period.year(2025), "2025", "year", "Năm 2025", "2025"),
-        (Period.quarter(2025, 1), "2025-Q1", "quarter", "Quý I/2025", "Q1 2025"),
-        (Period.half(2025, 1), "2025-S1", "half", "6 tháng đầu năm 2025", "H1 2025"),
-        (Period.month(2023, 2), "2023-02", "month", "Tháng 2/2023", "February 2023"),
-        (Period.months(2025, 1, 11), "2025-01/2025-11", "months", "11 tháng năm 2025",
-         "January–November 2025"),
-        (Period.years(2021, 2025), "2021/2025", "years", "Giai đoạn 2021 - 2025", "2021–2025"),
-        (Period(dt.date(2025, 1, 1), dt.date(2025, 5, 14)), "2025-01-01/2025-05-14", "days",
-         "Từ 01/01/2025 đến 14/05/2025", "1 Jan 2025 – 14 May 2025"),
-    ],
-)
-def test_codes_and_labels(period: Period, code: str, grain: str, vi: str, en: str) -> None:
-    assert (period.code, period.grain, period.label_vi, period.label_en) == (code, grain, vi, en)
+@pytest.mark.parametrize(("period", "code", "grain", "start", "end"), [
+    (Period.year(2025), "2025", "year", "2025-01-01", "2025-12-31"),
+    (Period.quarter(2024, 3), "2024-Q3", "quarter", "2024-07-01", "2024-09-30"),
+    (Period.half(2023, 1), "2023-S1", "half", "2023-01-01", "2023-06-30"),
+    (Period.half(2023, 2), "2023-S2", "half", "2023-07-01", "2023-12-31"),
+    (Period.month(2024, 2), "2024-02", "month", "2024-02-01", "2024-02-29"),
+    (Period.months(2023, 1, 11), "2023-01/2023-11", "months", "2023-01-01", "2023-11-30"),
+    (Period.year_to_date(dt.date(2025, 5, 14)), "2025-01-01/2025-05-14", "days", "2025-01-01",
+     "2025-05-14"),
+    (Period(dt.date(2024, 2, 8), dt.date(2024, 2, 14)), "2024-02-08/2024-02-14", "days",
+     "2024-02-08", "2024-02-14"),
+    (Period.years(2021, 2025), "2021/2025", "years", "2021-01-01", "2025-12-31"),
+])
+def test_codes_follow_the_dates(period: Period, code: str, grain: str, start: str,
+                                end: str) -> None:
+    assert (period.code, period.grain, str(period.start), str(period.end)) == (
+        code, grain, start, end)
+    assert str(period) == code
     row = period.to_row()
-    assert row["start_date"] == period.start and row["end_date"] == period.end
+    assert (row["period_code"], row["grain"]) == (code, grain)
 
 
-def test_previous_periods() -> None:
-    assert Period.years(2021, 2025).previous() == Period.years(2016, 2020)
-    assert Period.quarter(2025, 1).previous() == Period.quarter(2024, 1)
-    assert Period.month(2025, 1).shifted_months(-1) == Period.month(2024, 12)
+def test_the_same_interval_gets_the_same_code_whatever_named_it() -> None:
+    assert Period.months(2025, 1, 3) == Period.quarter(2025, 1)
+    assert Period.months(2025, 1, 3).code == "2025-Q1"
+    assert Period.year_to_date(dt.date(2025, 11, 30)).code == "2025-01/2025-11"
+    assert Period.months(2024, 1, 12).code == "2024"
 
 
-def test_period_must_not_end_before_it_starts() -> None:
+@pytest.mark.parametrize(("period", "vi", "en"), [
+    (Period.year(2025), "Năm 2025", "2025"),
+    (Period.quarter(2024, 2), "Quý II/2024", "Q2 2024"),
+    (Period.half(2023, 2), "6 tháng cuối năm 2023", "H2 2023"),
+    (Period.month(2024, 8), "Tháng 8/2024", "August 2024"),
+    (Period.months(2023, 1, 9), "9 tháng năm 2023", "January–September 2023"),
+    (Period.years(2026, 2030), "Giai đoạn 2026 - 2030", "2026–2030"),
+    (Period(dt.date(2025, 4, 30), dt.date(2025, 5, 4)), "Từ 30/04/2025 đến 04/05/2025",
+     "30 Apr 2025 – 4 May 2025"),
+])
+def test_labels(period: Period, vi: str, en: str) -> None:
+    assert (period.label_vi, period.label_en) == (vi, en)
+
+
+def test_shifts_and_previous_periods() -> None:
+    assert Period.month(2024, 1).shifted_months(-1).code == "2023-12"
+    assert Period.quarter(2024, 1).shifted_months(-3).code == "2023-Q4"
+    assert Period.months(2024, 1, 9).shifted_years(-1).code == "2023-01/2023-09"
+    assert Period(dt.date(2024, 1, 1), dt.date(2024, 2, 29)).shifted_years(-1).end == dt.date(
+        2023, 2, 28)
+    assert Period.years(2021, 2025).previous().code == "2016/2020"
+    assert Period.year(2024).previous().code == "2023"
+    assert Period.years(2021, 2025).n_years == 5
+
+
+def test_a_period_cannot_end_before_it_starts() -> None:
     with pytest.raises(ValueError):
-        Period(dt.date(2025, 2, 1), dt.date(2025, 1, 1))
+        Period(dt.date(2024, 5, 1), dt.date(2024, 4, 30))
 
 
-def test_month_of_the_previous_year_and_dates_without_ngay() -> None:
-    pm = only("tháng 12 năm trước", context_year=2025)
-    assert pm.period == Period.month(2024, 12)
-    pm = only("đến 30/11/2025")
-    assert (pm.period.code, pm.to_date) == ("2025-01/2025-11", True)
-    # a bare day/month without "ngày" and without a year is not read as a date
-    assert [p for p in find_periods("đạt 30/11 chỉ tiêu", 2025) if p.period] == []
+def test_term_containing_a_year_is_the_five_year_plan() -> None:
+    assert [term_containing(y).code for y in (2021, 2023, 2025, 2026, 2030)] == [
+        "2021/2025", "2021/2025", "2021/2025", "2026/2030", "2026/2030"]
+
+
+# ------------------------------------------------------------------------------ grammar
+
+
+def periods(text: str, year: int | None = None) -> list[tuple]:
+    return [(p.text, p.kind, p.period.code if p.period else None)
+            for p in find_periods(fold(text), year)]
+
+
+def codes(text: str, year: int | None = None) -> list[str | None]:
+    return [p.period.code if p.period else p.kind for p in find_periods(fold(text), year)]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("năm 2025", "2025"),
+    ("Quý I/2025", "2025-Q1"), ("quý 2 năm 2024", "2024-Q2"), ("quý IV-2023", "2023-Q4"),
+    ("6 tháng đầu năm 2024", "2024-S1"), ("6 tháng cuối năm 2023", "2023-S2"),
+    ("9 tháng năm 2023", "2023-01/2023-09"), ("11 tháng năm 2022", "2022-01/2022-11"),
+    ("tháng 02/2023", "2023-02"), ("tháng 7 năm 2024", "2024-07"),
+    ("đến cuối tháng 11/2024", "2024-01/2024-11"),
+    ("tính đến ngày 30/11/2025", "2025-01/2025-11"),
+    ("đến hết ngày 14/5/2025", "2025-01-01/2025-05-14"),
+    ("từ ngày 8/2 đến ngày 14/2/2024", "2024-02-08/2024-02-14"),
+    ("kỳ nghỉ lễ (từ 30/4 đến 4/5/2025)", "2025-04-30/2025-05-04"),
+    ("dịp Quốc khánh (31/8 - 3/9/2024)", "2024-08-31/2024-09-03"),
+    ("hết năm 2024", "2024"), ("cuối năm 2025", "2025"), ("đến năm 2030", "2030"),
+    ("giai đoạn 2021 - 2025", "2021/2025"), ("5 năm 2021-2025", "2021/2025"),
+    ("thời kỳ 2021 - 2030", "2021/2030"), ("kế hoạch 2026-2030", "2026/2030"),
+    ("nhiệm kỳ 2020 - 2025", "2020/2025"),
+])
+def test_explicit_periods(text: str, code: str) -> None:
+    assert codes(text) == [code]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("quý III", "2024-Q3"), ("ba tháng đầu năm", "2024-Q1"),
+    ("từ đầu năm đến hết tháng 3", "2024-Q1"), ("Tính chung 11 tháng", "2024-01/2024-11"),
+    ("lũy kế từ đầu năm đến ngày 25/10", "2024-01-01/2024-10-25"),
+    ("tháng 12 năm trước", "2023-12"), ("từ 8/2 đến 12/2", "2024-02-08/2024-02-12"),
+])
+def test_year_less_periods_take_the_context_year(text: str, code: str) -> None:
+    assert codes(text, 2024) == [code]
+
+
+def test_year_less_periods_are_dropped_without_a_year() -> None:
+    assert codes("trong quý III") == []
+    assert codes("6 tháng đầu năm") == []
+
+
+def test_a_year_less_period_takes_the_year_written_after_it() -> None:
+    assert codes("tháng 11 và 11 tháng năm 2023", 2025) == ["2023-11", "2023-01/2023-11"]
+    # ... but not the year of a comparison base
+    assert codes("tháng 8 tăng 2,1% so với tháng 12 năm 2023", 2024) == ["2024-08", "2023-12"]
+
+
+def test_stocks_horizons_and_flows_to_a_date_are_marked() -> None:
+    (stock,) = find_periods(fold("hết năm 2024"))
+    (horizon,) = find_periods(fold("đến năm 2030"))
+    (flow,) = find_periods(fold("tính đến ngày 30/9/2025"))
+    assert (stock.stock, stock.horizon) == (True, False)
+    assert (horizon.stock, horizon.horizon) == (False, True)
+    assert flow.to_date and not flow.stock
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("so với cùng kỳ", "same_period_last_year"), ("cùng kỳ năm ngoái", "same_period_last_year"),
+    ("so với năm trước", "previous_year"), ("so với tháng trước", "previous_month"),
+    ("so với quý trước", "previous_quarter"), ("so với giai đoạn trước", "previous_period"),
+    ("so với thời điểm đầu năm", "start_of_year"), ("trong nhiệm kỳ", "whole_period"),
+    ("cả giai đoạn", "whole_period"), ("đến nay", "now"), ("năm nay", "this_year"),
+    ("cuối năm", "this_year"), ("từ đầu năm đến nay", "year_to_now"), ("năm tới", "next_year"),
+    ("trong tháng", "this_month"),
+])
+def test_relative_periods_are_left_to_the_reader(text: str, kind: str) -> None:
+    found = find_periods(fold(text))
+    assert [(p.kind, p.period) for p in found] == [(kind, None)]
+
+
+def test_relative_periods_with_their_numbers() -> None:
+    (p,) = find_periods(fold("cùng kỳ năm 2021"))
+    assert (p.kind, p.year) == ("same_period_of_year", 2021)
+    (p,) = find_periods(fold("trong 3 năm qua"))
+    assert (p.kind, p.n, p.horizon) == ("n_years", 3, False)
+    (p,) = find_periods(fold("trong 5 năm tới"))
+    assert (p.kind, p.n, p.horizon) == ("n_years", 5, True)
+
+
+@pytest.mark.parametrize("text", [
+    "Kỳ họp thứ 24 HĐND tỉnh khóa XVIII, nhiệm kỳ 2021 - 2026",
+    "Đại hội Đảng bộ tỉnh lần thứ XX, nhiệm kỳ 2025 - 2030",
+    "dịp lễ 30/4 - 1/5",
+])
+def test_names_are_not_periods(text: str) -> None:
+    found = find_periods(fold(text))
+    assert found and all(p.kind == "name" and p.period is None for p in found)
+
+
+@pytest.mark.parametrize("text", ["ngày 27/8/2023", "sáng 10/12", "tháng 13/2024",
+                                  "quý V/2024", "13 tháng đầu năm"])
+def test_dates_of_events_and_impossible_periods_give_no_period(text: str) -> None:
+    assert [p for p in find_periods(fold(text)) if p.period is not None] == []
+
+
+def test_a_year_followed_by_a_scale_word_is_a_value_not_a_year() -> None:
+    assert codes("thu ngân sách năm 2024 đạt 2024 tỷ đồng") == ["2024"]
+    assert periods("năm 2024 đạt 2024 tỷ đồng")[0][0] == "năm 2024"
+
+
+def test_periods_are_in_text_order_and_do_not_overlap() -> None:
+    text = "Quý II/2024 và 6 tháng đầu năm 2024, so với cùng kỳ năm 2023"
+    found = find_periods(fold(text))
+    assert [p.text for p in found] == ["quý ii/2024", "6 tháng đầu năm 2024", "cùng kỳ năm 2023"]
+    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
