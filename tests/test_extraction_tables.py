@@ -123,3 +123,18 @@ def test_prose_after_a_table_is_read_as_prose() -> None:
     assert reading(one(obs, "9,6%"))[:4] == ("iip", "yoy_pct", "2024-Q3", "actual")
     assert reading(one(obs, "10,4%"))[:2] == ("iip_manufacturing", "yoy_pct")
     assert reading(one(obs, "6,1%"))[:2] == ("iip_electricity", "yoy_pct")
+
+
+def test_a_unit_line_above_the_table_gives_its_cells_their_unit() -> None:
+    obs = extract(S.HAI_DUONG_CAPTION_TABLE, S.HAI_DUONG_CAPTION_TABLE_PUBLISHED)
+    o = one(obs, "5.430")
+    assert (o.indicator_code, o.period.code, o.value, o.unit) == (
+        "budget_revenue", "2024-Q3", 5430.0, "VND_BN")
+
+
+def test_an_empty_numbering_cell_keeps_the_rows_columns() -> None:
+    obs = extract(S.EMPTY_NUMBER_CELL, S.EMPTY_NUMBER_CELL_PUBLISHED)
+    o = one(obs, "2.640")
+    assert (o.indicator_code, o.period.code, o.measure, o.value, o.unit) == (
+        "budget_revenue_domestic", "2024-S1", "level", 2640.0, "VND_BN")
+    assert one(obs, "2.815").indicator_code == "budget_revenue"

@@ -439,6 +439,11 @@ def _next_to_page_break(lines: list[Line], i: int) -> bool:
 
 
 def _table(lines: list[Line], before: list[Block]) -> Table:
+    """A table of ``|``-separated rows. Rows framed by pipes (``| a | b |``) on every line
+    lose the empty cells outside the frame; otherwise an empty first cell is a cell (an
+    empty numbering column: `` | Thu nội địa | Tỷ đồng | 2.640``)."""
+    framed_left = all(ln.text.lstrip().startswith("|") for ln in lines)
+    framed_right = all(ln.text.rstrip().endswith("|") for ln in lines)
     rows: list[list[Cell]] = []
     for ln in lines:
         cells = []
@@ -452,9 +457,9 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
             text = part.strip()
             cells.append(Cell(text, ln.start + pos + lead, ln.start + pos + lead + len(text)))
             pos += len(part)
-        if cells and not cells[0].text and body.lstrip().startswith("|"):
+        if cells and not cells[0].text and framed_left:
             cells = cells[1:]
-        if cells and not cells[-1].text and body.rstrip().endswith("|"):
+        if cells and not cells[-1].text and framed_right:
             cells = cells[:-1]
         rows.append(cells)
     n_header = 0
@@ -466,7 +471,8 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
     caption = ""
     for b in reversed(before[-2:]):
         if isinstance(b, Paragraph) and b.kind != "junk":
-            caption = b.text
+            # (paragraph texts are built after the tables: read the lines)
+            caption = " ".join(ln.stripped for ln in b.lines)
             break
     previous = before[-1] if before else None
     if (
