@@ -8,6 +8,8 @@ one number for two indicators, stocks."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.fixtures import extraction_sentences as S
@@ -450,3 +452,22 @@ def test_clauses_cut_at_semicolons_connectors_and_verbs_after_va() -> None:
         ("1.620 triệu USD", "export_turnover", "level"),
     ]
     assert {(o.period.code, o.status, o.geo_code) for o in obs} == {("2023", "actual", "VN-50")}
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        (S.UNIT_CONVERSIONS, "890.000 triệu đồng", "budget_revenue_domestic"),
+        (S.ACCOMMODATION_ALONE, "1.240 tỷ đồng", "accommodation_food_revenue"),
+        ("Chín tháng năm 2024, doanh thu kho bãi và dịch vụ hỗ trợ vận tải của tỉnh Hải "
+         "Phòng đạt 24.600 tỷ đồng.", "24.600 tỷ đồng", "warehousing_revenue"),
+        ("Năm 2023, doanh thu bưu chính, chuyển phát trên địa bàn tỉnh Bắc Giang đạt 415 tỷ "
+         "đồng.", "415 tỷ đồng", "postal_revenue"),
+    ],
+)
+def test_a_part_that_is_an_indicator_of_its_own_named_alone_is_that_indicator(
+    text: str, mention: str, code: str
+) -> None:
+    o = one(extract(text, dt.date(2025, 1, 8)), mention)
+    assert o.indicator_code == code
+    assert "of its own" in o.evidence["subject_rule"]

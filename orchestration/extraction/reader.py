@@ -1198,6 +1198,19 @@ class SentenceReader:
                     return Decision(Subject((child,), t.text), "clause", t.text), (
                         f"component '{t.text}' of {parent} ({cue})"
                     )
+        # a name that is also a catalogue indicator of its own ("thu nội địa", "doanh thu
+        # bưu chính") with no whole in force is that indicator
+        own = [
+            x
+            for x in self.toks_in(t.start, t.end)
+            if x.kind == "indicator"
+            and (x.start, x.end) == (t.start, t.end)
+            and self._compatible_any(x.values, q)
+        ]
+        if own:
+            return Decision(Subject(own[0].values, t.text), "clause", t.text), (
+                f"'{t.text}': an indicator of its own (no whole of it in force)"
+            )
         return Decision(UNKNOWN, "clause", t.text), f"component '{t.text}' of nothing in force"
 
     def _place_in(self, a: int, b: int) -> Tok | None:
