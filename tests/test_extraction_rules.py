@@ -471,3 +471,9 @@ def test_a_part_that_is_an_indicator_of_its_own_named_alone_is_that_indicator(
     o = one(extract(text, dt.date(2025, 1, 8)), mention)
     assert o.indicator_code == code
     assert "of its own" in o.evidence["subject_rule"]
+
+
+def test_an_index_stated_against_the_same_period_without_so_voi() -> None:
+    o = one(extract(S.SON_LA_INDEX, dt.date(2024, 7, 8)), "215%")
+    assert (o.indicator_code, o.measure, o.value, o.period.code) == (
+        "export_turnover", "yoy_pct", 115.0, "2024-Q2")

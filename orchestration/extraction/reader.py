@@ -1121,6 +1121,13 @@ class SentenceReader:
         m = _PROPER_RUN.match(self.original, pos)
         return m.end() if m else pos
 
+    def _base_right_after(self, q: Quantity) -> bool:
+        """A comparison period follows the number at once ("bằng 215% cùng kỳ")."""
+        return any(
+            p.kind in _RELATIVE_KINDS and not self.masked[q.end : p.start].strip()
+            for p in self.all_periods_in(q.end, q.end + 4)
+        )
+
     def _compared_with_a_place(self, q: Quantity, clause: Clause) -> bool:
         """The words after a number name another place (the country, a province) it is
         compared with."""
@@ -1315,6 +1322,7 @@ class SentenceReader:
                 nearest.role == "equal"
                 and (
                     _COMPARE_AFTER.match(s, q.end)
+                    or self._base_right_after(q)
                     or self.state.base is not None
                     or _COMPARED.search(s[clause.start : q.start])
                 )
