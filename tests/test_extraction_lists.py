@@ -63,3 +63,14 @@ def test_a_structure_named_before_a_list_makes_its_items_shares():
     assert obs["44,9%"].indicator_code == "grdp_industry_construction"
     assert obs["30,2%"].indicator_code == "grdp_services"
     assert {obs[m].measure for m in ("18,4%", "44,9%", "30,2%")} == {"share_pct"}
+
+
+def test_respectively_maps_numbers_to_the_periods_stated_before_in_order():
+    obs = _by_mention(
+        "Chỉ số sản xuất công nghiệp quý III và 9 tháng năm 2024 của tỉnh Phú Yên tăng lần "
+        "lượt 7,3% và 6,1% so với cùng kỳ.",
+        published="2024-10-06",
+    )
+    assert obs["7,3%"].period.code == "2024-Q3"
+    assert obs["6,1%"].period.code == "2024-01/2024-09"
+    assert {obs[m].indicator_code for m in ("7,3%", "6,1%")} == {"iip"}

@@ -912,10 +912,9 @@ class SentenceReader:
                 )
         return None, "no subject"
 
-    def _respective_subject(self, q: Quantity, clause: Clause) -> tuple[Decision, str] | None:
-        """ "…, tăng lần lượt 12% và 35%": the k-th number of a list after "lần lượt"
-        (respectively) is about the k-th of as many things read before it in the
-        sentence."""
+    def _respective_list(self, q: Quantity, clause: Clause) -> tuple[Tok, list[Quantity]] | None:
+        """The "lần lượt" (respectively) cue before ``q`` in its clause and the list of
+        numbers after it that ``q`` belongs to ("tăng lần lượt 12%, 15% và 35%")."""
         cue = next(
             (
                 t
@@ -935,6 +934,33 @@ class SentenceReader:
             listed.append(x)
         if len(listed) < 2 or q not in listed:
             return None
+        return cue, listed
+
+    def _respective_period(self, q: Quantity, clause: Clause) -> Decision | None:
+        """ "… tháng 11 và 11 tháng năm 2023 tăng lần lượt 1,4% và 10,2%": the k-th number
+        of the list is of the k-th of as many periods stated before the cue."""
+        found = self._respective_list(q, clause)
+        if found is None:
+            return None
+        cue, listed = found
+        periods = [
+            (p, resolved)
+            for p in self.periods_in(self.lo, cue.start)
+            if self.is_reference(p) and (resolved := self._resolve_relative(p)) is not None
+        ]
+        if len(periods) != len(listed):
+            return None
+        p, resolved = periods[listed.index(q)]
+        return Decision(resolved, "clause", f"{p.text} ({cue.text})")
+
+    def _respective_subject(self, q: Quantity, clause: Clause) -> tuple[Decision, str] | None:
+        """ "…, tăng lần lượt 12% và 35%": the k-th number of a list after "lần lượt"
+        (respectively) is about the k-th of as many things read before it in the
+        sentence."""
+        found = self._respective_list(q, clause)
+        if found is None:
+            return None
+        cue, listed = found
         named: list[Indicator] = []
         for r in self.readings:
             fresh = not named or named[-1] is not r.indicator
@@ -1436,6 +1462,9 @@ class SentenceReader:
     ) -> tuple[Decision | None, bool]:
         """(the period decision, stated in the number's own clause)."""
         s = self.masked
+        respective = self._respective_period(q, clause)
+        if respective is not None:
+            return respective, True
         chosen: PeriodMention | None = None
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if self.is_reference(p, clause.start):
