@@ -6,6 +6,8 @@ province."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from orchestration.extraction.places import (
@@ -16,7 +18,7 @@ from orchestration.extraction.places import (
     provinces_in,
 )
 from tests.fixtures import extraction_sentences as S
-from tests.fixtures.extraction_helpers import extract, indicators, one, reading
+from tests.fixtures.extraction_helpers import extract, indicators, of, one, reading
 
 
 @pytest.mark.parametrize(("folder", "code"), [
@@ -248,3 +250,29 @@ def test_the_default_place_is_configured(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("PROVSTATS_DEFAULT_GEO", "Lạng Sơn")
     with pytest.raises(ValueError, match="PROVSTATS_DEFAULT_GEO"):
         settings.default_geo()
+
+
+def test_a_bracket_naming_the_country_and_a_national_figure_after_the_number() -> None:
+    obs = extract(S.NATIONAL_IN_BRACKETS)
+    first, second = of(obs, "5,05%")
+    assert (first.geo_code, first.indicator_code, first.measure) == ("VN", "grdp", "yoy_pct")
+    assert (second.geo_code, second.indicator_code, second.measure) == ("VN", "grdp", "yoy_pct")
+    assert one(obs, "6,1%").geo_code == "VN-50" and one(obs, "6,6%").geo_code == "VN-51"
+
+
+def test_the_compared_national_level_after_cao_hon_muc() -> None:
+    obs = extract(S.NATIONAL_AVERAGES, S.NATIONAL_AVERAGES_PUBLISHED)
+    o = one(obs, "6,82%")
+    assert (o.indicator_code, o.measure, o.geo_code, o.period.code) == (
+        "grdp", "yoy_pct", "VN", "2024-01/2024-09")
+
+
+def test_a_compared_value_said_of_an_earlier_period_takes_that_period() -> None:
+    obs = extract(
+        "Tình hình kinh tế quý I năm 2026 tỉnh Bình Phước\n\nTỷ lệ giải ngân vốn đầu tư công "
+        "quý I của tỉnh đạt 13,4% kế hoạch, cao hơn mức 10,9% của cùng kỳ năm 2025.",
+        dt.date(2026, 4, 6),
+    )
+    o = one(obs, "10,9%")
+    assert (o.indicator_code, o.measure, o.period.code) == (
+        "public_investment_disbursed", "pct_of_plan", "2025-Q1")

@@ -169,6 +169,10 @@ _RELATIVE_KINDS = frozenset(
 )
 #: places a clause names that speak of the whole province again, not of a part of it
 _WHOLE_PLACES = frozenset({"province", "national", "self"})
+#: "cao hơn mức (tăng|chung) X": X is the level compared with
+_COMPARED_LEVEL = re.compile(r"(?<!\w)mức(?!\w)")
+#: "5,05% của cả nước", "11,2% của cùng kỳ": a number said of the place or period after it
+_OF_PLACE = re.compile(r"\s*của\s+")
 #: what separates the numbers of a list ("12%, 15% và 35%")
 _LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
@@ -1376,6 +1380,15 @@ class SentenceReader:
             if host is not None and self.state.measure and not self._has_quantity(host):
                 # "cao hơn mức bình quân cả nước (6,8%)": the value compared with
                 return self.state.measure, 0, "as the number it is compared with", None
+            if (
+                direction
+                and change is not None
+                and change.text in _COMPARATIVES
+                and self.state.measure
+                and _COMPARED_LEVEL.search(s[change.end : q.start])
+            ):
+                # "cao hơn mức tăng 5,05% của cả nước": the value compared with, not a gap
+                return self.state.measure, 0, f"'{change.text} mức': the value compared", None
             if direction and change is not None and change.text in _COMPARATIVES:
                 # "cao hơn 1,53% so với bình quân …": a gap between two rates
                 return "level", 0, f"'{change.text}': a difference of rates", None
@@ -1480,6 +1493,19 @@ class SentenceReader:
         ]
         if nxt and measure != "multiple_of_base":
             chosen = nxt[0]
+        # "cao hơn mức 11,2% của cùng kỳ năm 2025": the period the number is said of
+        owner = [
+            p
+            for p in self.all_periods_in(q.end, q.end + 8)
+            if not p.is_name and _OF_PLACE.fullmatch(s, q.end, p.start)
+        ]
+        if owner:
+            reference = self.state.period or self.scope.find("period")
+            resolved = self._resolve_relative(owner[0]) or (
+                self._base_of(owner[0], reference.value) if reference is not None else None
+            )
+            if resolved is not None:
+                return Decision(resolved, "clause", owner[0].text), True
         if chosen is not None:
             resolved = self._resolve_relative(chosen)
             if resolved is not None:
@@ -1722,14 +1748,18 @@ class SentenceReader:
         self, q: Quantity, clause: Clause, host: Clause | None, subject: Decision | None
     ) -> Decision:
         s = self.masked
-        # a bracketed number takes the place of the noun before the bracket
+        t = self._place_in(max(clause.start, q.start - WINDOW), q.start)
+        if t is not None and not _COMPARATIVE_WORDS.search(s[t.end : q.start]):
+            return self._place_decision(t)
+        # "mức tăng 5,05% của cả nước": the place the number is said of, right after it
+        owner = self._place_in(q.end, min(clause.end, q.end + 40))
+        if owner is not None and _OF_PLACE.fullmatch(s, q.end, owner.start):
+            return self._place_decision(owner)
+        # a bracketed number naming no place takes the place of the noun before the bracket
         if host is not None:
             t = self._place_in(max(host.start, host.end - 60), host.end)
             if t is not None:
                 return self._place_decision(t)
-        t = self._place_in(max(clause.start, q.start - WINDOW), q.start)
-        if t is not None and not _COMPARATIVE_WORDS.search(s[t.end : q.start]):
-            return self._place_decision(t)
         if self.state.place is not None and clause.opener in (
             "comma",
             "and",
