@@ -276,3 +276,7 @@ def test_a_compared_value_said_of_an_earlier_period_takes_that_period() -> None:
     o = one(obs, "10,9%")
     assert (o.indicator_code, o.measure, o.period.code) == (
         "public_investment_disbursed", "pct_of_plan", "2025-Q1")
+
+
+def test_a_province_alias_with_lower_case_words_is_read_as_written() -> None:
+    assert one(extract(S.CAPITAL_CITY, dt.date(2024, 1, 10)), "6,27%").geo_code == "VN-HN"

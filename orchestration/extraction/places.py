@@ -68,13 +68,20 @@ def province_of_path(source_id: str | None) -> str | None:
 _HEAD = re.compile(r"^\s*(?:tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
 
 
-def is_proper_noun(original: str, start: int, end: int) -> bool:
+def is_proper_noun(original: str, start: int, end: int, name: str | None = None) -> bool:
     """Every word of ``original[start:end]`` starts with a capital (names of places are
     written so; "hòa bình" is peace, "Hòa Bình" the province); a leading "tỉnh",
-    "thành phố" or "TP" is not part of the name."""
+    "thành phố" or "TP" is not part of the name, nor are words the name as listed
+    (``name``) writes in lower case ("Thủ đô Hà Nội")."""
     text = original[start:end]
     head = _HEAD.match(text)
     words = re.findall(r"[^\W\d_]+", text[head.end() :] if head else text)
+    if name is not None:
+        listed = re.findall(r"[^\W\d_]+", name)
+        if len(listed) == len(words):
+            return bool(words) and all(
+                w[0].isupper() or not n[0].isupper() for w, n in zip(words, listed, strict=True)
+            )
     return bool(words) and all(w[0].isupper() for w in words)
 
 
@@ -84,7 +91,8 @@ def provinces_in(original: str, folded: str | None = None) -> list[tuple[int, in
     out = []
     for m in noun_matcher().finditer(folded):
         codes = [e.value for e in m.entries if _is_province(e)]
-        if codes and is_proper_noun(original, m.start, m.end):
+        names = [e.phrase for e in m.entries if _is_province(e)]
+        if codes and is_proper_noun(original, m.start, m.end, names[0]):
             out.append((m.start, m.end, codes[0]))
     return out
 

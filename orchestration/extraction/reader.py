@@ -197,7 +197,7 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
         by_kind: dict[tuple[str, str], list[str]] = {}
         for e in m.entries:
             if (e.kind, e.role) == ("place", "province") and not is_proper_noun(
-                original, m.start, m.end
+                original, m.start, m.end, e.phrase
             ):
                 continue  # "hòa bình" (peace) is not "Hòa Bình"
             key = (e.kind, "" if e.kind == "component" else e.role)
