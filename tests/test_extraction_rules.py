@@ -477,3 +477,13 @@ def test_an_index_stated_against_the_same_period_without_so_voi() -> None:
     o = one(extract(S.SON_LA_INDEX, dt.date(2024, 7, 8)), "215%")
     assert (o.indicator_code, o.measure, o.value, o.period.code) == (
         "export_turnover", "yoy_pct", 115.0, "2024-Q2")
+
+
+def test_a_subset_word_right_after_a_count_narrows_what_it_counts() -> None:
+    obs = extract(
+        "Quý I/2025, tỉnh Lâm Đồng đón 2,4 triệu lượt khách, trong đó có 210 nghìn lượt "
+        "khách quốc tế.",
+        dt.date(2025, 4, 12),
+    )
+    assert one(obs, "2,4 triệu lượt khách").indicator_code == "tourists"
+    assert one(obs, "210 nghìn lượt khách").indicator_code is None

@@ -634,12 +634,12 @@ class SentenceReader:
                 Decision(UNKNOWN, "clause", t.text),
                 (f"'{t.text}': a place inside the province, not its total"),
             )
-        narrower = self._narrowed_count(q)
+        narrower, is_subset = self._narrowed_count(q)
         if (
             narrower
             and subject is not None
             and subject.value.known
-            and how not in ("the count's noun", "name around it")
+            and (how not in ("the count's noun", "name around it") or is_subset)
         ):
             subject, how = (
                 Decision(UNKNOWN, "clause", narrower),
@@ -1021,45 +1021,50 @@ class SentenceReader:
         noun = _SCALE_PREFIX.sub("", fold(q.unit_text)).strip()
         return not noun or noun in fold(subject.cue)
 
-    def _narrowed_count(self, q: Quantity) -> str | None:
+    def _narrowed_count(self, q: Quantity) -> tuple[str | None, bool]:
         """Words right after a counted noun that make it a narrower thing ("16 doanh
         nghiệp lữ hành", "21 sản phẩm 04 sao", "19 dự án của nhà đầu tư Trung Quốc"), or
-        a bare number followed by the noun it counts ("2,31 tiêu chí/xã")."""
+        a bare number followed by the noun it counts ("2,31 tiêu chí/xã"); and whether
+        they are a subset word ("lượt khách quốc tế": narrower even than the count's
+        own name)."""
         if q.kind not in ("count", "bare", "fraction") or (q.kind == "bare" and q.scale != 1):
-            return None
+            return None, False
         m = _NEXT_WORDS.match(self.masked[q.end : min(self.hi, q.end + 40)])
         if not m:
-            return None
+            return None, False
         pos = q.end + m.start(2)
         toks = [t for t in self.toks_in(pos, pos + 40) if t.start <= pos + 1] + [
             t for t in self.function_toks(pos, pos + 40) if t.start <= pos + 1
         ]
         if m.group(1):  # "của …": owned by the province (fine) or by something else
             if any(t.kind == "place" and t.role in ("province", "self", "national") for t in toks):
-                return None
-            return m.group(0).strip()
+                return None, False
+            return m.group(0).strip(), False
         if any(
             t.kind == "status" and t.role == "achieved" and t.text.startswith(("không", "chưa"))
             for t in toks
         ):
-            return m.group(2)  # "04 chỉ tiêu không đạt": the negation of what is counted
+            return m.group(2), False  # "04 chỉ tiêu không đạt": the negation of what is counted
+        subset = [t for t in toks if t.kind == "subset"]
+        if subset:  # "1,2 triệu lượt khách quốc tế": a part of what the noun counts
+            return subset[0].text, True
         if toks:
-            return None  # a cue, a verb, a place, a connector: the noun phrase ended
+            return None, False  # a cue, a verb, a place, a connector: the noun phrase ended
         if self.all_periods_in(max(0, pos - 40), pos + 2) and any(
             p.start <= pos + 1 < p.end or p.start == pos
             for p in self.all_periods_in(max(0, pos - 40), pos + 2)
         ):
-            return None
+            return None, False
         if any(pos <= cm.start <= pos + 1 for cm in self.count_words):
-            return None
+            return None, False
         if re.match(
             r"(?:và|với|so|trong|tại|ở|từ|trên|dưới|khoảng|hơn|mỗi|bình|còn|đến|"
             r"tới|được|đã|là|có|đạt|tăng|giảm|chiếm|gồm|trở|lên|xuống|cho|mới|"
             r"hiện|đang|thì|nên|do|nhờ|theo)\b",
             m.group(2),
         ):
-            return None
-        return m.group(2)
+            return None, False
+        return m.group(2), False
 
     def _subject_before(
         self, q: Quantity, lo: int, hi: int, allow_unknown: bool = True
