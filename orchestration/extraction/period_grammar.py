@@ -175,13 +175,20 @@ _NEEDS = {
     "now": ("nay", "hiện", "thời điểm"), "year": ("19", "20"),
 }  # fmt: skip
 _COMPILED = [(k, re.compile(p), _NEEDS[k]) for k, p in _PATTERNS]
+_NEEDED_WORDS = frozenset(w for words in _NEEDS.values() for w in words)
 #: pattern -> (anchor, how many): every match of the pattern holds that many anchors,
-#: the first within ``_ANCHOR_LEAD`` characters of its start, so the engine is started
+#: the first within ``_LEAD[pattern]`` characters of its start, so the engine is started
 #: only near anchors (most positions of a paragraph are never tried)
 _ANCHORED = {
     "years": ("year", 2), "term_name": ("year", 2), "year": ("year", 1), "month": ("year", 1),
     "same_period_of_year": ("year", 1), "to_date": ("day_month", 1),
     "n_years": ("year_word", 1), "months": ("month_word", 1),
+}  # fmt: skip
+#: how far before its anchor a match of the pattern may start (its longest lead-in words,
+#: with room for doubled spaces)
+_LEAD = {
+    "years": 60, "term_name": 24, "year": 40, "month": 24, "same_period_of_year": 30,
+    "to_date": 60, "n_years": 30, "months": 30,
 }  # fmt: skip
 _ANCHORS = {
     "year": _YEAR_RE,
@@ -189,7 +196,6 @@ _ANCHORS = {
     "year_word": re.compile(r"\snăm"),
     "month_word": re.compile(r"\stháng"),
 }
-_ANCHOR_LEAD = 60
 _ANCHOR_REACH = 300
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
@@ -208,11 +214,9 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
     anchors: dict[str, list[int]] = {"year": year_starts}
     found: list[PeriodMention] = []
     taken = bytearray(len(text))
+    present = {word for word in _NEEDED_WORDS if word in text}
     for kind, rx, needs in _COMPILED:
-        for word in needs:
-            if word in text:
-                break
-        else:
+        if present.isdisjoint(needs):
             continue
         if kind in _ANCHORED:
             anchor, held = _ANCHORED[kind]
@@ -220,7 +224,7 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 anchors[anchor] = [m.start() for m in _ANCHORS[anchor].finditer(text)]
             if len(anchors[anchor]) < held:
                 continue
-            matches = _near(rx, text, anchors[anchor])
+            matches = _near(rx, text, anchors[anchor], _LEAD[kind])
         else:
             matches = rx.finditer(text)
         for m in matches:
@@ -247,16 +251,16 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
     return sorted(found, key=lambda p: p.start)
 
 
-def _near(rx: re.Pattern[str], text: str, anchors: list[int]) -> Iterator[re.Match[str]]:
+def _near(rx: re.Pattern[str], text: str, anchors: list[int], lead: int) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)`` for a pattern every match of which holds an anchor within
-    ``_ANCHOR_LEAD`` characters of its start: the engine is run only around anchors
-    (from ``_ANCHOR_LEAD`` before one to ``_ANCHOR_REACH`` after it, more than any match
-    and what it looks ahead at)."""
+    ``lead`` characters of its start: the engine is run only around anchors (from
+    ``lead`` before one to ``_ANCHOR_REACH`` after it, more than any match and what it
+    looks ahead at)."""
     pos = 0
     for a in anchors:
         if a < pos:
             continue
-        m = rx.search(text, max(pos, a - _ANCHOR_LEAD), a + _ANCHOR_REACH)
+        m = rx.search(text, max(pos, a - lead), a + _ANCHOR_REACH)
         if m is None or m.start() > a:
             pos = a + 1  # no match holds this anchor
             continue
