@@ -487,3 +487,9 @@ def test_a_subset_word_right_after_a_count_narrows_what_it_counts() -> None:
     )
     assert one(obs, "2,4 triệu lượt khách").indicator_code == "tourists"
     assert one(obs, "210 nghìn lượt khách").indicator_code is None
+
+
+def test_year_to_now_in_a_monthly_report_runs_to_the_reported_month() -> None:
+    o = one(extract(S.HA_NAM_MONTHLY, dt.date(2024, 9, 6)), "905 doanh nghiệp")
+    assert (o.indicator_code, o.period.code, o.status) == (
+        "new_enterprises", "2024-01/2024-08", "actual")

@@ -1466,6 +1466,9 @@ class SentenceReader:
                 and ctx.grain != "years"
             ):
                 return ctx
+            if ctx is not None and ctx.grain in ("month", "quarter", "half"):
+                # "lũy kế từ đầu năm" in a report on a month: January to that month
+                return Period.months(ctx.end.year, 1, ctx.end.month)
             if self.pub.first is not None:
                 return Period.year_to_date(self.pub.first)
             return None
