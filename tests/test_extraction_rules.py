@@ -493,3 +493,8 @@ def test_year_to_now_in_a_monthly_report_runs_to_the_reported_month() -> None:
     o = one(extract(S.HA_NAM_MONTHLY, dt.date(2024, 9, 6)), "905 doanh nghiệp")
     assert (o.indicator_code, o.period.code, o.status) == (
         "new_enterprises", "2024-01/2024-08", "actual")
+
+
+def test_the_whole_of_a_sibling_part_is_in_force_for_the_next_part() -> None:
+    o = one(extract(S.SECTOR_SHARES, dt.date(2024, 1, 20)), "3,1%")
+    assert (o.indicator_code, o.measure, o.period.code) == ("grdp_agriculture", "share_pct", "2023")

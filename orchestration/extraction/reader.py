@@ -1232,6 +1232,13 @@ class SentenceReader:
         ):
             if d is not None and d.value.known:
                 parents.extend((code, d.cue or "") for code in d.value.codes)
+                # a sibling in force ("khu vực dịch vụ chiếm 19,4%, khu vực nông … chiếm
+                # 3,1%"): its whole is in force too
+                parents.extend(
+                    (whole, d.cue or "")
+                    for code in d.value.codes
+                    for whole in components().get(code, {})
+                )
         for sd in [x for x in self.toks_in(max(0, q.start - WINDOW), q.start) if x.kind == "topic"]:
             parents.extend((code, sd.text) for code in sd.values)
         for parent, cue in parents:
