@@ -498,3 +498,8 @@ def test_year_to_now_in_a_monthly_report_runs_to_the_reported_month() -> None:
 def test_the_whole_of_a_sibling_part_is_in_force_for_the_next_part() -> None:
     o = one(extract(S.SECTOR_SHARES, dt.date(2024, 1, 20)), "3,1%")
     assert (o.indicator_code, o.measure, o.period.code) == ("grdp_agriculture", "share_pct", "2023")
+
+
+def test_steps_of_a_rank_are_a_change_of_the_rank_named_before() -> None:
+    o = one(extract(S.MULTIPLE_AND_RANK, dt.date(2024, 5, 10)), "7 bậc")
+    assert (o.indicator_code, o.measure, o.value, o.unit) == ("pci_rank", "change_abs", 7.0, "RANK")

@@ -1016,8 +1016,8 @@ class SentenceReader:
     def _names_counted(self, subject: Decision, q: Quantity) -> bool:
         """A count inherits a subject only when the subject names what it counts ("1 khu
         công nghiệp" is not "khu và cụm công nghiệp")."""
-        if q.kind != "count" or not subject.cue:
-            return True
+        if q.kind != "count" or not subject.cue or q.unit == "RANK":
+            return True  # (steps of a rank, "tăng 7 bậc", count no thing of their own)
         noun = _SCALE_PREFIX.sub("", fold(q.unit_text)).strip()
         return not noun or noun in fold(subject.cue)
 
