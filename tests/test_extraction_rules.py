@@ -503,3 +503,20 @@ def test_the_whole_of_a_sibling_part_is_in_force_for_the_next_part() -> None:
 def test_steps_of_a_rank_are_a_change_of_the_rank_named_before() -> None:
     o = one(extract(S.MULTIPLE_AND_RANK, dt.date(2024, 5, 10)), "7 bậc")
     assert (o.indicator_code, o.measure, o.value, o.unit) == ("pci_rank", "change_abs", 7.0, "RANK")
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        ("Năm 2023, vận tải hàng hóa của tỉnh Bình Định đạt 3.480 triệu tấn.km.",
+         "3.480 triệu tấn.km", "freight_traffic"),
+        ("Năm 2023, vận tải hành khách của tỉnh Nghệ An đạt 4.120 triệu lượt khách.km.",
+         "4.120 triệu lượt khách.km", "passenger_traffic"),
+        ("Năm 2023, doanh thu vận tải hàng hóa của tỉnh Bình Định đạt 3.480 tỷ đồng.",
+         "3.480 tỷ đồng", "transport_freight_revenue"),
+    ],
+)
+def test_transport_named_alone_is_its_traffic_or_its_revenue_by_the_unit(
+    text: str, mention: str, code: str
+) -> None:
+    assert one(extract(text, dt.date(2024, 2, 1)), mention).indicator_code == code
