@@ -520,3 +520,17 @@ def test_transport_named_alone_is_its_traffic_or_its_revenue_by_the_unit(
     text: str, mention: str, code: str
 ) -> None:
     assert one(extract(text, dt.date(2024, 2, 1)), mention).indicator_code == code
+
+
+def test_parts_in_paragraphs_after_their_whole_belong_to_it() -> None:
+    obs = extract(
+        "Tình hình sản xuất công nghiệp 9 tháng năm 2024 tỉnh Quảng Ngãi\n\n"
+        "Chỉ số sản xuất công nghiệp 9 tháng ước tính tăng 10,4% so với cùng kỳ. Nhiều doanh "
+        "nghiệp đã có thêm đơn hàng mới.\n\n"
+        "Ngành khai khoáng tăng 4,2%, do nhu cầu đá xây dựng tăng.\n\n"
+        "Ngành sản xuất và phân phối điện tăng 7,7%.",
+        dt.date(2024, 10, 5),
+    )
+    assert one(obs, "10,4%").indicator_code == "iip"
+    assert one(obs, "4,2%").indicator_code == "iip_mining"
+    assert one(obs, "7,7%").indicator_code == "iip_electricity"

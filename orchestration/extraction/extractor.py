@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import deque
 from typing import Any
 
 from .context import Decision, Publication, Scope, Subject
@@ -41,6 +42,8 @@ _TARGET_HEADING = re.compile(
 _RETROSPECTIVE = re.compile(
     r"đánh\s+giá|kết\s+quả|thực\s+hiện|hoàn\s+thành|hạn\s+chế|nguyên\s+nhân|vượt|đạt"
 )
+#: how many paragraphs back a part named with no whole in force looks for its whole
+_RECENT_PARAGRAPHS = 4
 _CONTINUES = re.compile(r"\s*(?:trong\s+đó|riêng|cụ\s+thể|bao\s+gồm)\b")
 _PLAN_BEFORE = re.compile(
     r"(?:kế\s+hoạch|mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|hướng\s+tới|nhiệm\s+vụ|dự\s+toán|"
@@ -91,6 +94,8 @@ class _Extraction:
         self.pub = _publication(published, self.doc)
         self.observations: list[Observation] = []
         self.recent_periods: list[Period] = []
+        #: indicator codes read in each of the last paragraphs
+        self.recent_codes: deque[list[str]] = deque(maxlen=_RECENT_PARAGRAPHS)
         self.last_paragraph: Scope | None = None
         self.marker_context: dict[int, tuple[Decision | None, Decision | None]] = {}
         self.scope = Scope("document")
@@ -229,12 +234,16 @@ class _Extraction:
         if p.kind != "footnote":
             self.last_paragraph = scope
         words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
+        read_here: list[str] = []
+        self.recent_codes.append(read_here)
         for a, b in p.sentences:
             sentence = scope.child("sentence")
             reader = SentenceReader(
-                words, a, b, sentence, self.pub, self.doc_geo, self.recent_periods
-            )
+                words, a, b, sentence, self.pub, self.doc_geo, self.recent_periods,
+                tuple(code for codes in self.recent_codes for code in codes),
+            )  # fmt: skip
             readings = reader.read()
+            read_here.extend(r.indicator.code for r in readings if r.indicator is not None)
             self.recent_periods.extend(reader.stated_periods())
             for r in readings:
                 self._emit(p, a, b, r)

@@ -399,8 +399,12 @@ class SentenceReader:
         publication: Publication,
         doc_geo: Decision,
         recent: list[Period] | None = None,
+        recent_codes: tuple[str, ...] = (),
     ) -> None:
         self.words = words
+        # indicators read in the last paragraphs, most recent last (a part named with no
+        # whole in force belongs to the latest of them it is a part of)
+        self.recent_codes = recent_codes
         self.original = words.original
         self.folded = words.folded
         self.masked = words.masked
@@ -1241,6 +1245,7 @@ class SentenceReader:
                 )
         for sd in [x for x in self.toks_in(max(0, q.start - WINDOW), q.start) if x.kind == "topic"]:
             parents.extend((code, sd.text) for code in sd.values)
+        parents.extend((code, "read just before") for code in reversed(self.recent_codes))
         for parent, cue in parents:
             for child, by_parent in children.items():
                 if parent in by_parent:
