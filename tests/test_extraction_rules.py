@@ -534,3 +534,15 @@ def test_parts_in_paragraphs_after_their_whole_belong_to_it() -> None:
     assert one(obs, "10,4%").indicator_code == "iip"
     assert one(obs, "4,2%").indicator_code == "iip_mining"
     assert one(obs, "7,7%").indicator_code == "iip_electricity"
+
+
+def test_communes_meeting_a_higher_new_rural_standard_are_not_the_new_rural_count() -> None:
+    obs = extract(
+        "Đến hết năm 2024, tỉnh Hưng Yên có 93/93 xã đạt chuẩn nông thôn mới, trong đó "
+        "41/93 xã đạt chuẩn nông thôn mới nâng cao và 12/93 xã đạt chuẩn nông thôn mới "
+        "kiểu mẫu.",
+        dt.date(2025, 1, 15),
+    )
+    assert one(obs, "93/93 xã").indicator_code == "new_rural_communes"
+    assert one(obs, "41/93 xã").indicator_code is None
+    assert one(obs, "12/93 xã").indicator_code is None

@@ -823,9 +823,15 @@ class SentenceReader:
             own = [
                 t
                 for t in self.toks_in(q.start, end)
-                if t.kind == "indicator"
-                and t.start <= q.end + 2
-                and self._compatible_any(t.values, q)
+                if t.start <= q.end + 2
+                and (
+                    t.kind == "indicator"
+                    and self._compatible_any(t.values, q)
+                    # a topic going on past the counted noun ("28 xã đạt chuẩn nông thôn
+                    # mới nâng cao"), not the counted noun itself ("2.150 lao động")
+                    or t.kind == "topic"
+                    and t.end > q.end + 1
+                )
             ]
             if own:
                 t = own[0]
