@@ -546,3 +546,14 @@ def test_communes_meeting_a_higher_new_rural_standard_are_not_the_new_rural_coun
     assert one(obs, "93/93 xã").indicator_code == "new_rural_communes"
     assert one(obs, "41/93 xã").indicator_code is None
     assert one(obs, "12/93 xã").indicator_code is None
+
+
+def test_the_reporting_agency_is_not_what_a_number_measures() -> None:
+    obs = extract(
+        "Năm 2024, số thu ngân sách từ hoạt động xuất nhập khẩu qua Cục Hải quan tỉnh Lào "
+        "Cai đạt 2.130 tỷ đồng; chỉ tiêu phấn đấu UBND tỉnh giao cho đơn vị là 2.000 tỷ đồng.",
+        dt.date(2025, 1, 9),
+    )
+    assert one(obs, "2.130 tỷ đồng").indicator_code == "budget_revenue_trade"
+    assert one(obs, "2.000 tỷ đồng").indicator_code == "budget_revenue_trade"
+    assert one(obs, "2.000 tỷ đồng").status == "target"
