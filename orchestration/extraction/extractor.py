@@ -237,6 +237,8 @@ class _Extraction:
         read_here: list[str] = []
         self.recent_codes.append(read_here)
         for a, b in p.sentences:
+            if not self.doc.markers and not words.says_anything(a, b):
+                continue  # no number, period or name: the sentence changes nothing
             sentence = scope.child("sentence")
             reader = SentenceReader(
                 words, a, b, sentence, self.pub, self.doc_geo, self.recent_periods,

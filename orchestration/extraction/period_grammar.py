@@ -196,7 +196,7 @@ _ANCHORS = {
     "year_word": re.compile(r"\snăm"),
     "month_word": re.compile(r"\stháng"),
 }
-_ANCHOR_REACH = 300
+_ANCHOR_REACH = 120
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"

@@ -167,6 +167,8 @@ _RELATIVE_KINDS = frozenset(
         "start_of_year",
     }
 )
+#: words that name what later sentences may go on about
+_NAME_KINDS = frozenset({"indicator", "component", "topic", "place", "subset", "capital", "clause"})
 #: places a clause names that speak of the whole province again, not of a part of it
 _WHOLE_PLACES = frozenset({"province", "national", "self"})
 #: "cao hơn mức (tăng|chung) X": X is the level compared with
@@ -363,9 +365,19 @@ class ParagraphWords:
         self._function_toks: list[Tok] | None = None
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
+        self.name_starts = [t.start for t in self.toks if t.kind in _NAME_KINDS]
         self.period_starts = [p.start for p in self.periods]
         self.status_starts = [t.start for t in self.status_cues]
         self.count_starts = [m.start for m in self.count_words]
+
+    def says_anything(self, a: int, b: int) -> bool:
+        """``[a, b)`` holds a number, a period or a word that names something a later
+        sentence may go on about (a sentence without any changes nothing)."""
+        for starts in (self.q_starts, self.period_starts, self.name_starts):
+            k = bisect.bisect_left(starts, a)
+            if k < len(starts) and starts[k] < b:
+                return True
+        return False
 
     def function_toks(self, a: int, b: int) -> list[Tok]:
         """Function words lying in ``[a, b)`` (matched on first use)."""
