@@ -557,3 +557,8 @@ def test_the_reporting_agency_is_not_what_a_number_measures() -> None:
     assert one(obs, "2.130 tỷ đồng").indicator_code == "budget_revenue_trade"
     assert one(obs, "2.000 tỷ đồng").indicator_code == "budget_revenue_trade"
     assert one(obs, "2.000 tỷ đồng").status == "target"
+
+
+def test_one_thing_of_another_is_a_part_of_it_not_either_indicator() -> None:
+    o = one(extract(S.CONTINUED_PARAGRAPH, dt.date(2023, 7, 14)), "8,4%")
+    assert (o.indicator_code, o.period.code) == (None, "2023-S1")

@@ -175,6 +175,8 @@ _WHOLE_PLACES = frozenset({"province", "national", "self"})
 _COMPARED_LEVEL = re.compile(r"(?<!\w)mức(?!\w)")
 #: "5,05% của cả nước", "11,2% của cùng kỳ": a number said of the place or period after it
 _OF_PLACE = re.compile(r"\s*của\s+")
+#: "X của [khu vực] Y": X of Y (a few words may stand before Y's name)
+_OF_THING = re.compile(r"\s*của\s+(?:[^\W\d_]+\s+){0,2}")
 #: what separates the numbers of a list ("12%, 15% và 35%")
 _LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
@@ -1105,6 +1107,18 @@ class SentenceReader:
         subplaces = self._subplaces(toks)
         if names:
             t = names[-1]
+            owner = names[-2] if len(names) > 1 else None
+            if (
+                owner is not None
+                and owner.kind == "indicator"
+                and t.kind == "indicator"
+                and _OF_THING.fullmatch(self.masked, owner.end, t.start)
+            ):
+                # "kim ngạch xuất khẩu của khu vực có vốn đầu tư nước ngoài": the first
+                # thing, of the second: a part of it, neither indicator
+                return Decision(UNKNOWN, "clause", f"{owner.text} … {t.text}"), (
+                    f"'{owner.text}' of '{t.text}': a part, not the indicator"
+                )
             narrowed = [x for x in subsets if x.start >= t.start - 1] or [
                 x for x in subplaces if x.start < t.start or x.start >= t.end
             ]
