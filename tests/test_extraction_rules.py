@@ -562,3 +562,13 @@ def test_the_reporting_agency_is_not_what_a_number_measures() -> None:
 def test_one_thing_of_another_is_a_part_of_it_not_either_indicator() -> None:
     o = one(extract(S.CONTINUED_PARAGRAPH, dt.date(2023, 7, 14)), "8,4%")
     assert (o.indicator_code, o.period.code) == (None, "2023-S1")
+
+
+def test_schools_meeting_the_national_standard_counted_are_the_count_indicator() -> None:
+    obs = extract(
+        "Năm 2023, tỉnh Ninh Thuận có 245 trường học đạt chuẩn quốc gia, chiếm 61,4% tổng "
+        "số trường.",
+        dt.date(2024, 1, 20),
+    )
+    assert one(obs, "245 trường học").indicator_code == "national_standard_schools"
+    assert one(obs, "61,4%").indicator_code == "national_standard_schools_share"
