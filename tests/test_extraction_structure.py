@@ -242,3 +242,9 @@ def test_a_long_sentences_quote_is_bounded_and_its_span_kept_whole() -> None:
         assert (o.quote_start, o.quote_end) == (0, len(text))  # the sentence, whole
         assert o.mention in o.quote
     assert obs[-1].quote.endswith("huyện thứ 199 thu 299 tỷ đồng.")
+
+
+def test_a_footnote_takes_the_period_of_the_number_carrying_its_marker() -> None:
+    obs = extract(S.KON_TUM_PDF_COMPARED, S.KON_TUM_PDF_PUBLISHED)
+    o = one(obs, "4,12%")
+    assert (o.indicator_code, o.period.code) == ("grdp_agriculture", "2023")

@@ -275,6 +275,8 @@ class _Extraction:
             elif reader.state.subject is not None:
                 subject = reader.state.subject
             period = reader.state.period
+            if before:  # the period of the number carrying the marker, not of a later one
+                period = Decision(before[-1].period, "sentence", "(number with the marker)")
             self.marker_context[n] = (subject, period)
 
     def _table(self, table: Table, parent: Scope) -> None:
