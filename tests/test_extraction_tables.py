@@ -138,3 +138,26 @@ def test_an_empty_numbering_cell_keeps_the_rows_columns() -> None:
     assert (o.indicator_code, o.period.code, o.measure, o.value, o.unit) == (
         "budget_revenue_domestic", "2024-S1", "level", 2640.0, "VND_BN")
     assert one(obs, "2.815").indicator_code == "budget_revenue"
+
+
+def test_a_table_pasted_one_cell_per_line() -> None:
+    obs = extract(S.ONE_CELL_PER_LINE)
+    for mention, period in (("5.430", "2024-Q3"), ("16.250", "2024-01/2024-09")):
+        o = one(obs, mention)
+        assert (o.indicator_code, o.period.code, o.unit) == ("budget_revenue", period, "VND_BN")
+        assert o.evidence["table"]
+
+
+def test_short_lines_without_a_header_row_are_not_a_table() -> None:
+    text = (
+        "Danh sách các xã về đích năm 2025\n\n"
+        "Xã Tân Lập\n"
+        "Xã Hòa Bình\n"
+        "Xã Quang Trung\n"
+        "Xã Đồng Tâm\n"
+        "Xã Minh Khai\n"
+        "Xã Phú Cường\n"
+    )
+    from orchestration.extraction.structure import Table, parse
+
+    assert not any(isinstance(b, Table) for b in parse(text).blocks)

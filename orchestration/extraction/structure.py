@@ -32,6 +32,11 @@ _DECIMAL = re.compile(r"\d+[,.]\d")
 _AMOUNT = re.compile(r"\d[.,]?\d*\s*(?:%|tỷ|triệu)")
 _DIGIT = re.compile(r"\d")
 _NUMERIC_CELL = re.compile(r"[\d.,\s%-]+")
+#: words of a table's header row (besides periods): "Chỉ tiêu", "Đơn vị tính", "So với …"
+_COLUMN_WORDS = re.compile(
+    r"chỉ\s+tiêu|đơn\s+vị|thực\s+hiện|ước|kế\s+hoạch|so\s+(?:với|sánh)|cùng\s+kỳ|%|"
+    r"tháng|quý|năm|(?:19|20)[0-9]{2}"
+)
 _ROMAN_NUMBER = re.compile(r"[IVX]+\.")
 _OPEN_END = re.compile(r"[,;:]\s*$")
 
@@ -111,9 +116,10 @@ class Line:
     start: int  # view offset of the first character
     end: int  # view offset after the last character (without the newline)
     text: str
-    kind: str = "body"  # body, blank, page, separator, footnote, junk, table
+    kind: str = "body"  # body, blank, page, separator, footnote, junk, table, cell
     footnote: int | None = None
     footnote_start: bool = False
+    columns: int = 0  # for a "cell" line: the columns of its table (one cell per line)
 
     @property
     def stripped(self) -> str:
@@ -306,6 +312,42 @@ def _mark_tables(lines: list[Line]) -> None:
         i = j
 
 
+def _mark_cell_tables(lines: list[Line]) -> None:
+    """Tables pasted one cell per line (contract section 7): a run of short lines
+    without a full stop that splits into rows of ``k`` lines — a header row naming its
+    columns (no number in it, a period or a column word among them) and data rows each
+    with a label and numbers in the same columns. Its lines become ``cell`` lines."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].kind == "body" and _short_cell(lines[j].stripped):
+            j += 1
+        k = _cell_columns([ln.stripped for ln in lines[i:j]]) if j - i >= 6 else 0
+        if k:
+            for ln in lines[i:j]:
+                ln.kind, ln.columns = "cell", k
+        i = max(j, i + 1)
+
+
+def _short_cell(text: str) -> bool:
+    return 0 < len(text) <= 60 and text[-1] not in TERMINAL and "|" not in text
+
+
+def _cell_columns(cells: list[str]) -> int:
+    """The column count ``k`` that reads ``cells`` as a table, or 0."""
+    numeric = [bool(_DIGIT.search(c)) and bool(_NUMERIC_CELL.fullmatch(c)) for c in cells]
+    for k in range(2, 9):
+        if len(cells) % k or len(cells) // k < 2:
+            continue
+        header = cells[:k]
+        if any(numeric[:k]) or not any(_COLUMN_WORDS.search(fold(c)) for c in header):
+            continue
+        rows = [numeric[r : r + k] for r in range(k, len(cells), k)]
+        if all(not row[0] and any(row[1:]) for row in rows) and len({tuple(r) for r in rows}) <= 2:
+            return k
+    return 0
+
+
 def _mark_footnotes(lines: list[Line], bodies: dict[int, int], pdf_like: bool) -> None:
     body_start = {i: n for n, i in bodies.items()}
     in_footnote: int | None = None
@@ -381,13 +423,17 @@ def _group(
 
     def flush_table() -> None:
         nonlocal table_lines
-        if table_lines:
+        if table_lines and table_lines[0].kind == "cell":
+            blocks.append(_cell_table(table_lines, view, blocks))
+        elif table_lines:
             blocks.append(_table(table_lines, blocks))
-            table_lines = []
+        table_lines = []
 
     for ln in lines:
-        if ln.kind == "table":
+        if ln.kind in ("table", "cell"):
             current = None
+            if table_lines and table_lines[-1].kind != ln.kind:
+                flush_table()
             table_lines.append(ln)
             continue
         flush_table()
@@ -484,6 +530,30 @@ def _table(lines: list[Line], before: list[Block]) -> Table:
         # a table going on after a page break without repeating its header
         return Table(previous.header, rows, lines, previous.caption)
     return Table(rows[: max(n_header, 1)], rows[max(n_header, 1) :], lines, caption)
+
+
+def _cell_table(lines: list[Line], view: str, before: list[Block]) -> Table:
+    """A table pasted one cell per line: every ``columns`` lines are a row; each row is
+    given one line spanning its cells (for its quote)."""
+    k = lines[0].columns
+    rows: list[list[Cell]] = []
+    row_lines: list[Line] = []
+    for r in range(0, len(lines), k):
+        group = lines[r : r + k]
+        cells = []
+        for ln in group:
+            lead = len(ln.text) - len(ln.text.lstrip())
+            text = ln.stripped
+            cells.append(Cell(text, ln.start + lead, ln.start + lead + len(text)))
+        rows.append(cells)
+        start, end = group[0].start, group[-1].end
+        row_lines.append(Line(group[0].index, start, end, view[start:end], "cell", columns=k))
+    caption = ""
+    for b in reversed(before[-2:]):
+        if isinstance(b, Paragraph) and b.kind != "junk":
+            caption = " ".join(ln.stripped for ln in b.lines)
+            break
+    return Table(rows[:1], rows[1:], row_lines, caption)
 
 
 def _build_view(p: Paragraph, view: str, hidden: dict[int, int]) -> None:
@@ -615,6 +685,7 @@ def parse(text: str) -> Document:
     lines = _split_lines(view.text)
     month = _classify_lines(lines, frozenset(view.page_breaks))
     _mark_tables(lines)
+    _mark_cell_tables(lines)
     pdf_like = _looks_pdf(lines)
     markers, bodies = _find_markers(lines) if pdf_like or len(lines) > 20 else ({}, {})
     hidden = {off: len(str(n)) for n, off in markers.items()}
