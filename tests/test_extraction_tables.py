@@ -150,13 +150,13 @@ def test_a_table_pasted_one_cell_per_line() -> None:
 
 def test_short_lines_without_a_header_row_are_not_a_table() -> None:
     text = (
-        "Danh sách các xã về đích năm 2025\n\n"
-        "Xã Tân Lập\n"
-        "Xã Hòa Bình\n"
-        "Xã Quang Trung\n"
-        "Xã Đồng Tâm\n"
-        "Xã Minh Khai\n"
-        "Xã Phú Cường\n"
+        "Số phiếu bầu của các ứng cử viên\n\n"
+        "Nguyễn Văn An\n"
+        "12.345\n"
+        "Trần Thị Bình\n"
+        "10.200\n"
+        "Lê Văn Cường\n"
+        "9.870\n"
     )
     from orchestration.extraction.structure import Table, parse
 
