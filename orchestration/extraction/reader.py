@@ -364,7 +364,7 @@ class ParagraphWords:
             for t in self.toks
             if t.kind == "status" and not (name_cover[t.start] and name_cover[t.end - 1])
         ]
-        self._function_toks: list[Tok] | None = None
+        self._function_toks: dict[tuple[int, int], list[Tok]] = {}
         self.q_starts = [q.start for q in self.quantities]
         self.tok_starts = [t.start for t in self.toks]
         self.name_starts = [t.start for t in self.toks if t.kind in _NAME_KINDS]
@@ -382,14 +382,16 @@ class ParagraphWords:
         return False
 
     def function_toks(self, a: int, b: int) -> list[Tok]:
-        """Function words lying in ``[a, b)`` (matched on first use)."""
-        if self._function_toks is None:
-            self._function_toks = [
+        """Function words lying in ``[a, b)`` (matched in that window only: readers ask
+        for a few short windows of a paragraph; a window ends at a number or a clause's
+        punctuation, which no function word crosses)."""
+        found = self._function_toks.get((a, b))
+        if found is None:
+            found = self._function_toks[(a, b)] = [
                 Tok(m.start, m.end, "function", "filler", (), m.text)
-                for m in function_matcher().finditer(self.masked)
+                for m in function_matcher().finditer(self.masked, a, b)
             ]
-            self._function_starts = [t.start for t in self._function_toks]
-        return _within(self._function_toks, self._function_starts, a, b)
+        return found
 
 
 def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
