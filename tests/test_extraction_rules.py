@@ -572,3 +572,14 @@ def test_schools_meeting_the_national_standard_counted_are_the_count_indicator()
     )
     assert one(obs, "245 trường học").indicator_code == "national_standard_schools"
     assert one(obs, "61,4%").indicator_code == "national_standard_schools_share"
+
+
+def test_retail_of_goods_alone_is_not_retail_sales() -> None:
+    obs = extract(S.SUBSETS, dt.date(2024, 7, 10))
+    assert one(obs, "31.250 tỷ đồng").indicator_code is None
+    full = extract(
+        "Sáu tháng đầu năm 2024, tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng "
+        "của tỉnh Đồng Tháp đạt 38.900 tỷ đồng.",
+        dt.date(2024, 7, 10),
+    )
+    assert one(full, "38.900 tỷ đồng").indicator_code == "retail_sales"
