@@ -583,3 +583,17 @@ def test_retail_of_goods_alone_is_not_retail_sales() -> None:
         dt.date(2024, 7, 10),
     )
     assert one(full, "38.900 tỷ đồng").indicator_code == "retail_sales"
+
+
+def test_a_percentage_of_a_target_named_after_it_is_of_that_targets_indicator() -> None:
+    obs = extract(
+        "Tính chung 9 tháng năm 2024, tỉnh Ninh Bình đón khoảng 6,2 triệu lượt khách; tổng "
+        "thu từ du lịch đạt 5.100 tỷ đồng. Như vậy, tỉnh đã thực hiện được khoảng 78% kế "
+        "hoạch đón 8 triệu lượt khách trong năm 2024.",
+        dt.date(2024, 10, 3),
+    )
+    share = one(obs, "78%")
+    assert (share.indicator_code, share.measure) == ("tourists", "pct_of_plan")
+    target = one(obs, "8 triệu lượt khách")
+    assert (target.indicator_code, target.status, target.period.code) == (
+        "tourists", "target", "2024")

@@ -830,6 +830,19 @@ class SentenceReader:
             inherited = self.state.subject
             if inherited.value.known and self._compatible_any(inherited.value.codes, q):
                 return inherited, "the number the bracket belongs to"
+        # "đạt 70% mục tiêu đón 7 triệu lượt khách": the plan's own words say of what
+        plan = _PLAN_AFTER.match(s, q.end) if q.is_pct else None
+        if plan is not None:
+            named = [
+                t
+                for t in self.toks_in(plan.end(), min(clause.end, plan.end() + 40))
+                if t.kind == "indicator"
+            ]
+            if named:
+                t = named[0]
+                return Decision(Subject(t.values, t.text), "clause", t.text), (
+                    "named in the plan it is a percentage of"
+                )
         respective = self._respective_subject(q, clause) or self._in_terms_of(q)
         if respective is not None:
             return respective
@@ -1741,9 +1754,14 @@ class SentenceReader:
             if t.role == "achieved":
                 continue
             if t.role in ("target_noun", "target_verb"):
-                if _AFTER_A_NUMBER.search(s[max(0, t.start - 12) : t.start]):
-                    continue  # "bằng 82,5% dự toán": the reference of a percentage
                 governs = _FEW_WORDS.fullmatch(s[t.end : q.start])
+                after_pct = s[max(0, t.start - 3) : t.start].rstrip().endswith("%")
+                if _AFTER_A_NUMBER.search(s[max(0, t.start - 12) : t.start]) and not (
+                    governs and after_pct
+                ):
+                    # "bằng 82,5% dự toán": the reference of a percentage (but "70% mục
+                    # tiêu đón 7 triệu lượt khách": the target's own value follows it)
+                    continue
                 achieved = any(
                     a.kind == "status" and a.role == "achieved"
                     for a in self.toks_in(t.end, min(self.hi, t.end + 40))
