@@ -25,3 +25,13 @@ def test_a_counted_span_of_days_before_the_dates_does_not_stop_the_period():
     assert visits.status == "actual"
     assert obs["14,2%"].period == visits.period
 
+
+
+def test_a_comparison_in_the_clause_before_does_not_make_the_next_period_a_base():
+    obs = _by_mention(
+        "Chỉ số sản xuất công nghiệp tháng 9/2024 của tỉnh Bắc Ninh tăng 3,2% so với cùng "
+        "kỳ; tính chung 9 tháng, chỉ số sản xuất công nghiệp tăng 5,7%.",
+        "2024-10-04",
+    )
+    assert obs["3,2%"].period.code == "2024-09"
+    assert obs["5,7%"].period.code == "2024-01/2024-09"

@@ -567,7 +567,7 @@ class SentenceReader:
             if p.kind == "name":
                 continue
             before = self.masked[max(clause.start, p.start - 25) : p.start]
-            if not self.is_reference(p) and not _COMPARED_BEFORE.search(before):
+            if not self.is_reference(p, clause.start) and not _COMPARED_BEFORE.search(before):
                 continue
             if _COMPARED_BEFORE.search(before):
                 if not has_q:
