@@ -597,3 +597,14 @@ def test_a_percentage_of_a_target_named_after_it_is_of_that_targets_indicator() 
     target = one(obs, "8 triệu lượt khách")
     assert (target.indicator_code, target.status, target.period.code) == (
         "tourists", "target", "2024")
+
+
+def test_a_name_of_two_indicators_keeps_the_one_the_sentence_began_with() -> None:
+    obs = extract(
+        "Năm 2024, tỉnh Thái Nguyên thu hút 1,35 tỷ USD vốn đầu tư trực tiếp nước ngoài, đạt "
+        "112% kế hoạch năm, đứng thứ 6 cả nước.",
+        dt.date(2025, 1, 10),
+    )
+    assert one(obs, "1,35 tỷ USD").indicator_code == "fdi_capital"
+    assert one(obs, "112%").indicator_code == "fdi_capital"
+    assert one(obs, "6").indicator_code == "fdi_capital"

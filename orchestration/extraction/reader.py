@@ -1342,9 +1342,24 @@ class SentenceReader:
         return any(self._compatible(c, q) for c in codes)
 
     def _pick(self, subject: Decision | None, q: Quantity) -> tuple[str | None, Indicator | None]:
+        """The indicator of ``subject`` the number is of: the one the number before it in
+        the sentence was of, if it fits ("thu hút 1,62 tỷ USD vốn FDI, đạt 108% kế
+        hoạch"), else the first that fits the number's unit."""
         if subject is None or not subject.value.known:
             return None, None
-        for code in subject.value.codes:
+        last = self.state.last_reading
+        codes = subject.value.codes
+        rate_named = q.is_pct and any(
+            self.catalogue[c].is_rate for c in codes if c in self.catalogue
+        )  # "318 trường đạt chuẩn, chiếm 50,1%": a percentage is the rate named
+        if (
+            last is not None
+            and last.indicator is not None
+            and last.indicator.code in codes
+            and not rate_named
+        ):
+            codes = (last.indicator.code, *(c for c in codes if c != last.indicator.code))
+        for code in codes:
             if self._compatible(code, q):
                 # the dollar twin of a đồng indicator is picked by the unit
                 if q.kind == "money":
