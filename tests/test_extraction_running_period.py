@@ -35,3 +35,13 @@ def test_a_comparison_in_the_clause_before_does_not_make_the_next_period_a_base(
     )
     assert obs["3,2%"].period.code == "2024-09"
     assert obs["5,7%"].period.code == "2024-01/2024-09"
+
+
+def test_a_percentage_of_a_years_plan_is_of_that_year():
+    obs = _by_mention(
+        "Đến hết ngày 31/1/2025, thành phố Cần Thơ giải ngân đạt 93,6% kế hoạch vốn đầu tư "
+        "công năm 2024.",
+        "2025-02-05",
+    )
+    assert obs["93,6%"].measure == "pct_of_plan"
+    assert obs["93,6%"].period.code == "2024"
