@@ -45,3 +45,13 @@ def test_a_percentage_of_a_years_plan_is_of_that_year():
     )
     assert obs["93,6%"].measure == "pct_of_plan"
     assert obs["93,6%"].period.code == "2024"
+
+
+def test_a_percentage_of_plan_by_the_end_of_a_month_runs_from_january():
+    obs = _by_mention(
+        "Quý III, tỉnh Long An phấn đấu giải ngân vốn đầu tư công đạt trên 75% kế hoạch "
+        "vào cuối tháng 9.",
+        "2025-07-10",
+    )
+    assert obs["75%"].period.code == "2025-01/2025-09"
+    assert obs["75%"].status == "target"

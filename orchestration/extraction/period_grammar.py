@@ -112,7 +112,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # year-to-month
     (
         "ytm",
-        rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+"
+        rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới|vào)\s+(?:hết|cuối)\s+tháng\s+"
         rf"([0-9]{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
     ),
     ("date_point", rf"(?<=với\s)(?:ngày\s+)?{_DM}"),

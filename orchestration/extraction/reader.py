@@ -1564,7 +1564,7 @@ class SentenceReader:
             # "đến ngày 31/1/2023 giải ngân đạt 95% kế hoạch vốn năm 2022": of the plan's year
             plan = _PLAN_AFTER.match(s, q.end)
             for p in self.periods_in(plan.end(), min(clause.end, plan.end() + 30)) if plan else ():
-                if p.period is not None and p.period.grain in ("year", "years"):
+                if p.period is not None:
                     return Decision(p.period, "clause", f"{p.text} (the plan's)"), True
         chosen: PeriodMention | None = None
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
