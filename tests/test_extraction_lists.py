@@ -74,3 +74,14 @@ def test_respectively_maps_numbers_to_the_periods_stated_before_in_order():
     assert obs["7,3%"].period.code == "2024-Q3"
     assert obs["6,1%"].period.code == "2024-01/2024-09"
     assert {obs[m].indicator_code for m in ("7,3%", "6,1%")} == {"iip"}
+
+
+def test_words_naming_again_a_thing_read_before_take_it_but_a_part_does_not():
+    obs = _by_mention(
+        "Chín tháng năm 2025, tỉnh Thái Bình có 1.120 doanh nghiệp thành lập mới với tổng "
+        "vốn đăng ký 14.600 tỷ đồng; số doanh nghiệp tăng 9,3% so với cùng kỳ. Tỉnh đón "
+        "2,1 triệu lượt khách, trong đó khách lưu trú đạt 410 nghìn lượt.",
+        published="2025-10-06",
+    )
+    assert obs["9,3%"].indicator_code == "new_enterprises"
+    assert obs["410 nghìn lượt"].indicator_code is None

@@ -1021,12 +1021,23 @@ class SentenceReader:
 
     def _in_terms_of(self, q: Quantity) -> tuple[Decision, str] | None:
         """ "…, tăng 3,6% về số doanh nghiệp và 11% về vốn": a number followed by "về"
-        and words is about the one thing read before it in the sentence whose words
-        (its unit, its name) share the most of those words."""
+        and words is about the thing read before it that those words name."""
         m = _IN_TERMS_OF.match(self.masked, q.end)
         if m is None:
             return None
-        named = m.group(1)
+        ind = self._read_before_named(m.group(1), q)
+        if ind is None:
+            return None
+        return Decision(Subject((ind.code,), m.group(0).strip()), "clause", m.group(0).strip()), (
+            f"'{m.group(0).strip()}': the thing read before it with those words"
+        )
+
+    def _read_before_named(
+        self, named: str, q: Quantity, every_word: bool = False
+    ) -> Indicator | None:
+        """The one indicator read before ``q`` in the sentence whose words (its number's
+        unit, its name) share the most content words with ``named`` (folded) — with
+        ``every_word``, hold all of them — if it fits the number."""
         for f in function_matcher().finditer(named):  # "số lượng", "tổng", "các"
             named = named[: f.start] + " " * (f.end - f.start) + named[f.end :]
         words = set(named.split())
@@ -1037,7 +1048,7 @@ class SentenceReader:
             cue = (r.evidence.get("subject") or {}).get("cue") or ""
             said = set(self.masked[r.start : r.end].split()) | set(cue.split())
             shared = len(words & said)
-            if shared:
+            if shared and (not every_word or words <= said):
                 best.append((shared, r.indicator))
         if not best:
             return None
@@ -1046,11 +1057,7 @@ class SentenceReader:
         if len(chosen) != 1:
             return None
         ind = next(iter(chosen.values()))
-        if not self._compatible(ind.code, q):
-            return None
-        return Decision(Subject((ind.code,), m.group(0).strip()), "clause", m.group(0).strip()), (
-            f"'{m.group(0).strip()}': the thing read before it with those words"
-        )
+        return ind if self._compatible(ind.code, q) else None
 
     def _names_counted(self, subject: Decision, q: Quantity) -> bool:
         """A count inherits a subject only when the subject names what it counts ("1 khu
@@ -1177,6 +1184,13 @@ class SentenceReader:
         # ("tỷ lệ chất thải … được thu gom, phân loại và xử lý đạt 99%")
         unknown = self._unknown_head(toks, lo, hi) if allow_unknown else None
         if unknown:
+            # "…1.865 doanh nghiệp …; số doanh nghiệp tăng 12,8%": words of a thing read
+            # before in the sentence name it again
+            again = self._read_before_named(unknown, q, every_word=True)
+            if again is not None:
+                return Decision(Subject((again.code,), unknown), "clause", unknown), (
+                    f"'{unknown}' names again what was read before"
+                )
             return Decision(UNKNOWN, "clause", unknown), f"'{unknown}' is not catalogued"
         return None
 
