@@ -494,8 +494,12 @@ class SentenceReader:
         return p.kind not in _RELATIVE_KINDS
 
     def periods_in(self, a: int, b: int) -> list[PeriodMention]:
-        """Reference periods lying in ``[a, b)``."""
-        return _within(self.ref_periods, self.ref_starts, a, b)
+        """Reference periods lying in ``[a, b)`` (none in most windows: a quick look
+        first)."""
+        starts = self.ref_starts
+        if not starts or starts[-1] < a or starts[0] >= b:
+            return []
+        return _within(self.ref_periods, starts, a, b)
 
     def all_periods_in(self, a: int, b: int) -> list[PeriodMention]:
         """Every period expression (names included) starting in ``[a, b)``."""

@@ -87,7 +87,10 @@ _TONE_MOVES = {
     "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
-_TONE_RE = re.compile("(?<!q)(" + "|".join(_TONE_MOVES) + r")(?![a-zà-ỹđ])")
+#: one substitution per spelling (a fixed replacement is much faster than a callback)
+_TONE_SUBS = [
+    (old, re.compile(f"(?<!q){old}(?![a-zà-ỹđ])"), new) for old, new in _TONE_MOVES.items()
+]
 _TONE_ANY = re.compile("|".join(_TONE_MOVES))
 _TI_RE = re.compile(r"(?<!\w)tỉ(?!\w)")
 
@@ -99,7 +102,9 @@ def fold(text: str) -> str:
     if len(low) != len(text):  # a character whose lower case is longer (rare)
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if _TONE_ANY.search(low):
-        low = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], low)
+        for spelled, rx, moved in _TONE_SUBS:
+            if spelled in low:
+                low = rx.sub(moved, low)
     if "tỉ" in low:
         low = _TI_RE.sub("tỷ", low)
     return low
