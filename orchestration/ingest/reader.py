@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -240,13 +240,20 @@ def _listing(raw_dir: Path) -> list[_Entry]:
     return sorted(_walk(raw_dir), key=lambda e: e.source_id)
 
 
-def scan_raw_folder(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawScan:
+def scan_raw_folder(
+    raw_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reuse: Callable[[str, Path], SourceDocument | None] | None = None,
+) -> RawScan:
     """Read every non-hidden file below ``raw_dir`` (recursively).
 
     Files are processed in ``source_id`` order. A file that cannot be read becomes a
     :class:`QuarantinedFile` with the reason; one bad file never stops the scan. Of
     files with identical text, the later ones get ``duplicate_of`` = the first one's
     ``source_id``. Raises FileNotFoundError if ``raw_dir`` itself does not exist.
+    ``reuse(source_id, path)`` may return the document of an unchanged file instead of
+    reading it (see :mod:`orchestration.ingest.scan_cache`).
     """
     documents: list[SourceDocument] = []
     quarantined: dict[str, QuarantinedFile] = {}
@@ -264,7 +271,8 @@ def scan_raw_folder(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
             continue
         seen.add(entry.source_id)
         try:
-            doc = read_document(entry.path, entry.source_id, max_bytes=max_bytes)
+            doc = (reuse(entry.source_id, entry.path) if reuse else None) or read_document(
+                entry.path, entry.source_id, max_bytes=max_bytes)
         except UnreadableFileError as exc:
             quarantined[entry.source_id] = QuarantinedFile(
                 entry.source_id, file_name, exc.reason, exc.content_sha256, exc.byte_size
