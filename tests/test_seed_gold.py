@@ -14,6 +14,8 @@ import pytest
 from orchestration.evaluation import build_scoring_warehouse, score
 from orchestration.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.integration  # the client's scorer runs in its own process
+
 STRICT_F1_FLOOR = 0.99
 DETECTION_F1_FLOOR = 0.99
 FIELD_FLOOR = 0.99
