@@ -1,5 +1,8 @@
 -- One row per readable source document: its text (spans index it), publication
--- metadata, provenance and how many observations were extracted from it.
+-- metadata, provenance and how many observations were extracted from it. A view: the
+-- texts stay in landing.source_documents instead of being copied on every build.
+
+{{ config(materialized='view') }}
 
 with documents as (
     select * from {{ ref('stg_landing__source_documents') }}
