@@ -11,6 +11,7 @@ since the marts were built, dbt does not run at all.
 """
 
 import contextlib
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -158,8 +159,9 @@ def _marts_current(state: dict[str, str], fingerprint: str) -> bool:
     )
 
 
-def _record_build(build_path: Path, fingerprint: str) -> None:
-    """Note in the build which landing state and project the marts now reflect."""
+def _record_build(build_path: Path, fingerprint: str) -> str:
+    """Note in the build which landing state and project the marts now reflect; return
+    the key of that state (landing version and project fingerprint)."""
     con = duckdb.connect(str(build_path))
     try:
         landing_version = read_state(con).get(LANDING_VERSION) or mark_landing_changed(con)
@@ -167,6 +169,55 @@ def _record_build(build_path: Path, fingerprint: str) -> None:
                             MARTS_PROJECT_FINGERPRINT: fingerprint})
     finally:
         con.close()
+    return f"{landing_version}:{fingerprint}"
+
+
+# The dbt tests' verdicts on the published marts, kept next to the warehouse so that a
+# refresh that skips dbt (nothing changed) reports the same verdicts — failures included —
+# for the same data, as the Python checks do (checks.py), instead of none.
+
+
+def dbt_checks_cache_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.dbt-checks.json")
+
+
+def _plain(value: Any) -> Any:
+    value = getattr(value, "value", value)
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _remember_dbt_checks(path: Path, key: str, events: list[Any]) -> None:
+    results = [
+        {"asset_key": e.asset_key.path, "check_name": e.check_name, "passed": e.passed,
+         "severity": e.severity.value,
+         "metadata": {k: _plain(v) for k, v in (e.metadata or {}).items()}}
+        for e in events if isinstance(e, dg.AssetCheckResult)
+    ]
+    data = {"key": key, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "results": results}
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:  # the next no-change refresh then builds instead of recalling
+        tmp.unlink(missing_ok=True)
+
+
+def _recall_dbt_checks(path: Path, key: str) -> list[dg.AssetCheckResult] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    note = f"{data.get('built_at')}: recalled, the warehouse has not changed since that build"
+    return [
+        dg.AssetCheckResult(
+            asset_key=dg.AssetKey(r["asset_key"]), check_name=r["check_name"],
+            passed=r["passed"], severity=dg.AssetCheckSeverity(r["severity"]),
+            metadata={**r["metadata"], "evaluated": note})
+        for r in data.get("results", [])
+    ]
 
 
 @dbt_assets(
@@ -190,12 +241,18 @@ def dbt_warehouse(
             timed_stage(context.log, "dbt") as timing:
         with writer.read_only() as con:
             state = read_state(con)
+        checks_cache = dbt_checks_cache_path(warehouse.published_path)
         if (writer.pending is None and whole_project and not writer.full_rebuild
                 and _marts_current(state, fingerprint)):
-            context.log.info(
-                "landing tables and dbt project unchanged since the marts were built: "
-                "dbt build skipped, the warehouse was not written")
-            return
+            recalled = _recall_dbt_checks(
+                checks_cache, f"{state.get(MARTS_LANDING_VERSION)}:{fingerprint}")
+            if recalled is not None:
+                context.log.info(
+                    "landing tables and dbt project unchanged since the marts were built: "
+                    f"dbt build skipped, the warehouse was not written; the {len(recalled)} "
+                    "dbt tests' verdicts of that build are reported again")
+                yield from recalled
+                return
         # incremental models are rebuilt whole when the project (or dbt) changed since
         # they were built, and on a full rebuild
         full_refresh = writer.full_rebuild or (
@@ -229,8 +286,9 @@ def dbt_warehouse(
                         "dbt_logs": dg.MetadataValue.path(str(invocation.target_path)),
                     },
                 )
-            if whole_project:
-                _record_build(build_path, fingerprint)
+            built_key = _record_build(build_path, fingerprint) if whole_project else None
+    if built_key:
+        _remember_dbt_checks(checks_cache, built_key, events)
     context.log.info(f"dbt build published {warehouse.published_path} in "
                      f"{timing.wall_s:.1f}s")
     _keep_partial_parse(invocation.target_path)
