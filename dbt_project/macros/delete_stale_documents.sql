@@ -1,6 +1,6 @@
 {#-
-    Pre-hook of an incremental model keyed by source document (fct_indicator): delete
-    the rows of every document whose extraction is not the current one — its
+    Pre-hook of an incremental model keyed by source document (int_observations__joined):
+    delete the rows of every document whose extraction is not the current one — its
     (source_id, extracted_at) is no longer in `extraction_state` because it was
     re-extracted, removed, or became an identical copy of another document. The model
     then inserts the rows of every document it lacks. Nothing happens on a full refresh

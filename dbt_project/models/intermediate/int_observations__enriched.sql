@@ -13,22 +13,11 @@ with joined as (
 ranked as (
     select
         *,
-        -- The source-preference rule, as one global order (1 = most preferred):
-        --   1. latest publication date first; an unknown date ranks after any known date
-        --   2. official_report before news when equally recent
-        --   3. earliest span in the document (then span end; then an original before
-        --      its identical copies; then source_id, observation_id, so the order is
-        --      total and deterministic)
-        -- Marts pick "the best observation" of any group as the lowest preference_rank.
+        -- The source-preference rule as one global order (macros/
+        -- source_preference_order.sql; 1 = most preferred). Marts pick "the best
+        -- observation" of any group as the lowest preference_rank.
         row_number() over (
-            order by
-                published_date desc nulls last,
-                case source_kind when 'official_report' then 0 else 1 end,
-                span_start,
-                span_end,
-                canonical_source_id <> source_id,
-                source_id,
-                observation_id
+            order by {{ source_preference_order() }}
         ) as preference_rank
     from joined
 )

@@ -1,12 +1,31 @@
 -- Every landing observation with what the marts need next to it: the publication
 -- metadata of its document, the dates of its period and base period, the analytic
 -- properties of its indicator, its series key, its comparison bounds and when its
--- document was extracted. One row per observation (nothing is filtered out). A view: a
--- row is computed from its own observation only, so a filter on source_id reaches the
--- landing table (fct_indicator reads only the documents extracted since its last build).
+-- document was extracted. One row per observation (nothing is filtered out).
+--
+-- Incremental by source document: a row depends on its own observation and document
+-- only, so a build deletes the rows of every document whose extraction
+-- (landing.extraction_state.extracted_at) is not the one the table holds — re-extracted,
+-- removed, or now an identical copy — (pre-hook, macro delete_stale_documents) and
+-- inserts the rows of every document the table lacks; an unchanged document's rows are
+-- not touched. The orchestrator runs a full refresh when the dbt project changed or on
+-- `make full-rebuild`. fct_indicator (a view) and the marts read this table, so the joins
+-- and the series key are computed once per observation, not once per build and reader.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_stale_documents(ref('stg_landing__extraction_state')) }}"
+) }}
 
 with observations as (
-    select * from {{ ref('stg_landing__observations') }}
+    select * from {{ ref('stg_landing__observations') }} as landed
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as loaded where loaded.source_id = landed.source_id
+    )
+    {% endif %}
 ),
 
 documents as (

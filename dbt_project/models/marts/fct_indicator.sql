@@ -3,29 +3,14 @@
 -- (or an uncatalogued number, indicator_code NULL), for one place, period, measure and
 -- status. Every vintage of every value is kept: nothing is deduplicated here.
 --
--- Incremental by source document: a build deletes the rows of every document whose
--- extraction (landing.extraction_state.extracted_at) is not the one the table holds —
--- re-extracted, removed, or now an identical copy — (pre-hook, macro
--- delete_stale_documents) and inserts the rows of every document the table lacks. An
--- unchanged document's rows are not touched. The orchestrator runs a full refresh when
--- the dbt project changed or on `make full-rebuild`.
+-- A view of int_observations__joined, which is incremental by source document: a
+-- refresh adds and removes the rows of the documents that changed and touches no other
+-- (see that model). The rows are stored once in the warehouse.
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_stale_documents(ref('stg_landing__extraction_state')) }}"
-) }}
-
--- depends_on: {{ ref('stg_landing__extraction_state') }}
+{{ config(materialized='view') }}
 
 with observations as (
-    select * from {{ ref('int_observations__joined') }} as joined
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as loaded where loaded.source_id = joined.source_id
-    )
-    {% endif %}
+    select * from {{ ref('int_observations__joined') }}
 ),
 
 final as (

@@ -12,7 +12,7 @@
 -- original's.
 
 with observations as (
-    select * from {{ ref('int_observations__enriched') }}
+    select * from {{ ref('int_observations__joined') }}
     where series_key is not null
 ),
 
@@ -20,7 +20,9 @@ with observations as (
 chosen as (
     select *
     from observations
-    qualify row_number() over (partition by series_key order by preference_rank) = 1
+    qualify row_number() over (
+        partition by series_key order by {{ source_preference_order() }}
+    ) = 1
 ),
 
 comparable as (
@@ -55,7 +57,7 @@ series_values as (
     from statements
     qualify row_number() over (
         partition by series_key, compare_low, compare_high
-        order by preference_rank
+        order by {{ source_preference_order() }}
     ) = 1
 ),
 
