@@ -17,7 +17,7 @@ observation_counts as (
         source_id,
         count(*) as observation_count,
         count(indicator_code) as catalogued_observation_count
-    from {{ ref('int_observations__enriched') }}
+    from {{ ref('int_observations__joined') }}
     group by source_id
 ),
 
