@@ -38,8 +38,8 @@ GRDP_COMPONENTS = (
 SHARE_TOLERANCE_PP = 1.5
 #: How many offending rows a check lists in its metadata.
 SHOWN = 50
-#: Documents whose texts the span check holds in memory at a time.
-SPAN_CHECK_BATCH = 500
+#: Documents whose texts the span check fetches at a time.
+SPAN_CHECK_BATCH = 200
 _DIGIT = re.compile(r"[0-9]")
 
 Evaluation = Callable[[duckdb.DuckDBPyConnection], dg.AssetCheckResult]
@@ -161,35 +161,47 @@ def no_quarantined_files(
 
 def bad_spans(con: duckdb.DuckDBPyConnection) -> tuple[int, list[tuple]]:
     """(observations checked, the observations whose span does not slice its document's
-    text to a mention with a digit), documents batch by batch: Python slices a text in
-    constant time where SQL's substring() walks the UTF-8 text up to the offset."""
-    checked, bad = 0, []
-    source_ids = [r[0] for r in con.execute(
-        "select distinct source_id from landing.observations order by 1").fetchall()]
-    for i in range(0, len(source_ids), SPAN_CHECK_BATCH):
-        batch = source_ids[i:i + SPAN_CHECK_BATCH]
-        texts = dict(con.execute(
-            "select source_id, text from landing.source_documents "
-            "where list_contains(?::varchar[], source_id)", [batch]).fetchall())
-        rows = con.execute(
+    text to a mention with a digit). One pass over the observations and the texts in
+    source_id order, a document's text in memory only while its observations are checked:
+    Python slices a text in constant time, where SQL's substring() walks the UTF-8 text up
+    to the offset (10 s for 373,000 observations in 10,000 documents, against 1.5 s)."""
+    observations = con.cursor()
+    texts = con.cursor()
+    try:
+        observations.execute(
             "select observation_id, source_id, span_start, span_end, mention "
-            "from landing.observations where list_contains(?::varchar[], source_id) "
-            "order by source_id, span_start", [batch]).fetchall()
-        for observation_id, source_id, start, end, mention in rows:
-            checked += 1
-            text = texts.get(source_id)
-            if text is None:
-                problem, piece = "document not in source_documents", ""
-            else:
-                piece = text[start:end]
-                problem = (
-                    "span outside the text" if not (0 <= start < end <= len(text))
-                    else "no digit in the span" if not _DIGIT.search(piece)
-                    else "span text differs from mention" if piece != mention
-                    else None)
-            if problem:
-                bad.append((observation_id, source_id, start, end, mention, piece, problem))
-    return checked, bad
+            "from landing.observations order by source_id, span_start")
+        texts.execute(
+            "select source_id, text from landing.source_documents where source_id in "
+            "(select source_id from landing.observations) order by source_id")
+        checked, bad = 0, []
+        text_id, text = None, None
+        pending_texts: list[tuple[str, str]] = []
+        while rows := observations.fetchmany(SPAN_CHECK_BATCH * 20):
+            for observation_id, source_id, start, end, mention in rows:
+                checked += 1
+                while text_id is None or text_id < source_id:
+                    if not pending_texts:
+                        pending_texts = texts.fetchmany(SPAN_CHECK_BATCH)[::-1]
+                        if not pending_texts:
+                            text_id, text = "\U0010ffff", None  # past the last document
+                            break
+                    text_id, text = pending_texts.pop()
+                if text_id != source_id:
+                    problem, piece = "document not in source_documents", ""
+                else:
+                    piece = text[start:end]
+                    problem = (
+                        "span outside the text" if not (0 <= start < end <= len(text))
+                        else "no digit in the span" if not _DIGIT.search(piece)
+                        else "span text differs from mention" if piece != mention
+                        else None)
+                if problem:
+                    bad.append((observation_id, source_id, start, end, mention, piece, problem))
+        return checked, bad
+    finally:
+        observations.close()
+        texts.close()
 
 
 @dg.asset_check(
