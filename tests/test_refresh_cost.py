@@ -15,6 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration import cli, extraction
@@ -77,7 +78,8 @@ def test_a_refresh_with_nothing_new_copies_builds_and_publishes_nothing(built, d
     run(built, defs)  # the copy's first refresh reads the files once (no scan cache yet)
     before = built.file_state()
     copies.clear()
-    result = run(built, defs)
+    instance = dg.DagsterInstance.ephemeral()
+    result = run(built, defs, instance=instance)
     assert copies == []
     assert built.file_state() == before  # same inode, mtime and size: no growth
     assert metadata_of(result, "raw_documents")["documents_reused_unread"] == 5
@@ -85,6 +87,12 @@ def test_a_refresh_with_nothing_new_copies_builds_and_publishes_nothing(built, d
                   if m.asset_key.path[0] in ("marts", "staging", "intermediate")]
     assert dbt_events == []  # no dbt build
     assert not [e for e in result.all_events if e.is_step_failure]
+    messages = [e.user_message or "" for e in instance.all_logs(result.run_id)]
+    assert any("dbt build skipped" in m for m in messages)
+    assert not any("did not yield or return expected outputs" in m for m in messages)
+    # a dbt test that did not pass at the last build is reported again, not hidden
+    warned = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "not_null_fct_indicator_base_period_code" in warned
 
 
 # -------------------------------------------------------------- one copy, published whole
