@@ -5,9 +5,11 @@
 Assembled from the small modules of :mod:`orchestration.defs`.
 
 Runs use the in-process executor: the steps write one warehouse file one after the
-other anyway (the writer lock serialises them), and a single process loads the
-definitions (and, under ``dagster dev``, re-parses the dbt project) once per run instead
-of once per step.
+other anyway (the writer lock serialises them), a single process loads the definitions
+(and, under ``dagster dev``, re-parses the dbt project) once per run instead of once per
+step, and the writing steps of a run share one build copy of the warehouse, held open in
+that process from the first write to the publication (``defs/run_writes.py``).
+Extraction uses both cores through its own worker processes inside ``observations``.
 """
 
 from __future__ import annotations

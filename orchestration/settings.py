@@ -16,6 +16,12 @@ Environment variables override the defaults:
   before it is quarantined (default 120; checked between pages, rows and tables)
 * ``PROVSTATS_DEFAULT_GEO``  ISO 3166-2 code of the place a document is about when
   neither its text nor its folder names one (default ``VN-09``, Lạng Sơn)
+* ``PROVSTATS_EXTRACT_WORKERS``  processes extracting documents in parallel (default: the
+  number of cores; 1 extracts in the run's own process)
+* ``PROVSTATS_EXTRACT_TIMEOUT_S``  time budget of one document's extraction (default 300;
+  0 = none)
+* ``PROVSTATS_EXTRACT_MAX_CHARS``  size budget: longer documents are not extracted
+  (default 5000000; 0 = none)
 
 Relative values are resolved against the current working directory, then made
 absolute, so that dbt (which runs in its own working directory) and Dagster always
@@ -126,3 +132,31 @@ def default_geo() -> str:
             "(e.g. VN-09, VN-HN, or VN)"
         )
     return value
+
+
+DEFAULT_EXTRACT_TIMEOUT_S = 300.0
+DEFAULT_EXTRACT_MAX_CHARS = 5_000_000
+
+
+def extract_workers() -> int | None:
+    """Worker processes for extraction (``PROVSTATS_EXTRACT_WORKERS``); None = one per core."""
+    value = os.environ.get("PROVSTATS_EXTRACT_WORKERS", "").strip()
+    if not value:
+        return None
+    number = _env_number("PROVSTATS_EXTRACT_WORKERS", 0, "processes")
+    if number != int(number) or number < 1:
+        raise ValueError(f"PROVSTATS_EXTRACT_WORKERS={value!r} must be a whole number >= 1")
+    return int(number)
+
+
+def extract_timeout_s() -> float:
+    """Seconds one document's extraction may take (``PROVSTATS_EXTRACT_TIMEOUT_S``;
+    0 = no limit). A document over the budget is recorded as an extraction error."""
+    return _env_number("PROVSTATS_EXTRACT_TIMEOUT_S", DEFAULT_EXTRACT_TIMEOUT_S, "seconds")
+
+
+def extract_max_chars() -> int:
+    """Longest document (characters) that is extracted (``PROVSTATS_EXTRACT_MAX_CHARS``;
+    0 = no limit). A longer one is recorded as an extraction error, not extracted."""
+    return int(_env_number("PROVSTATS_EXTRACT_MAX_CHARS", DEFAULT_EXTRACT_MAX_CHARS,
+                           "characters"))

@@ -4,6 +4,13 @@ manifest, and helpers to run the real Dagster jobs in-process and read the wareh
 Every pipeline test points RAW_DIR, WAREHOUSE_PATH and DAGSTER_HOME at temporary paths
 (the entry points resolve them at run time through orchestration.settings), so nothing
 touches the project's own raw/ folder, warehouse/ or .dagster_home/.
+
+Two lanes: ``make test-fast`` runs the unit tests only (``-m "not integration"``, with
+``PROVSTATS_FAST_TESTS=1``, which makes any test that starts a process fail with the
+advice to mark it); ``make test`` runs everything. A test is ``integration`` when it is
+marked so (or ``slow``) or uses a fixture that runs dbt or Dagster (INTEGRATION_FIXTURES).
+Built warehouses are shared per session: ``seeded`` (the seeds through the real
+pipeline, in-process) and ``sample_warehouse`` (the sample landing schema + dbt build).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import multiprocessing.process
 import os
 import shutil
 import subprocess
@@ -31,6 +39,45 @@ DBT_DIR = ROOT / "dbt_project"
 #: machine can be ten times slower than a laptop, and a test that times out there says
 #: nothing about the product. Override with PROVSTATS_TEST_TIMEOUT_S.
 SUBPROCESS_TIMEOUT_S = float(os.environ.get("PROVSTATS_TEST_TIMEOUT_S", "1800"))
+
+
+# ---------------------------------------------------------------------- test lanes
+
+#: Fixtures that build or run the real pipeline (dbt, Dagster): their tests are integration.
+INTEGRATION_FIXTURES = frozenset({"dbt_manifest", "pipeline_env", "seeded", "sample_warehouse"})
+FAST_LANE = os.environ.get("PROVSTATS_FAST_TESTS") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "integration: runs dbt, Dagster jobs, notebooks or other processes (left out by "
+        "make test-fast)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") or INTEGRATION_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def _fast_lane_starts_no_process(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the fast lane a unit test that starts a process fails, saying how to fix it."""
+    if not FAST_LANE or request.node.get_closest_marker("integration"):
+        return
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} starts a process: mark it @pytest.mark.integration "
+            "(make test-fast runs unit tests only)")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
 
 
 def dbt_executable() -> str:
@@ -204,3 +251,49 @@ def step_failure_messages(result: Any) -> list[str]:
                 + "\n" + (data.error.message if data.error else "")
             )
     return messages
+
+
+# ------------------------------------------------------------- shared built warehouses
+
+
+@dataclasses.dataclass
+class SeededRun:
+    """The seeds (raw/) refreshed once through the real pipeline, in-process."""
+
+    env: PipelineEnv
+    result: Any  # ExecuteInProcessResult of refresh_warehouse
+
+
+@pytest.fixture(scope="session")
+def seeded(defs, tmp_path_factory) -> SeededRun:
+    """One real refresh of a copy of raw/ for the whole session. Tests read it or copy
+    its warehouse (``copy_warehouse``); none may change it."""
+    env = make_env(tmp_path_factory.mktemp("seeded"))
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.env_vars().items():
+            mp.setenv(name, value)
+        result = env.run(defs, "refresh_warehouse")
+    assert result.success, step_failure_messages(result)
+    return SeededRun(env, result)
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A private copy of a built warehouse (its runs hold no path of their raw folder:
+    documents are known by file name and content hash)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The sample landing schema (tests/fixtures/landing_sample.py) and the real
+    ``dbt build`` on it, once per session (the dbt-project and notebook tests read it)."""
+    from tests.fixtures.landing_sample import sample_rows, write_landing
+
+    work_dir = tmp_path_factory.mktemp("sample_warehouse")
+    path = work_dir / "provstats.duckdb"
+    write_landing(path, sample_rows())
+    result = run_dbt("build", path, work_dir)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
+    return path

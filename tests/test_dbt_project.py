@@ -2,7 +2,8 @@
 
 A temporary warehouse gets the landing tables (``ensure_landing_schema``) filled with the
 rows of ``tests/fixtures/landing_sample.py``; the real ``dbt build`` (seeds, models, data
-tests) runs on it once for the module, and the tests read the marts with DuckDB. A
+tests) runs on it once for the session (``sample_warehouse``, shared with the notebook
+tests), and the tests read the marts with DuckDB. A
 second build on a deliberately broken copy checks that the contract tests stop it.
 """
 
@@ -32,13 +33,9 @@ WAREHOUSE_NAME = "provstats.pytest.build.duckdb"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    work_dir = tmp_path_factory.mktemp("dbt_build")
-    path = work_dir / WAREHOUSE_NAME
-    write_landing(path, sample_rows())
-    result = run_dbt("build", path, work_dir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
-    return path
+def warehouse(sample_warehouse) -> Path:
+    """The sample landing schema built by the real ``dbt build`` (once per session)."""
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +251,12 @@ def test_source_conflicts(con):
     assert (trade["n_statements_a"], trade["n_statements_b"]) == (1, 1)
     assert {grdp["value_a"], grdp["value_b"]} == {55000.0, 56200.0}
     assert {grdp["source_id_a"], grdp["source_id_b"]} == {OFFICIAL, NEWS}
-    assert grdp["observation_id_a"] < grdp["observation_id_b"]
+    # side a is the value the series shows (the dated news article's), b the other one
+    chosen = {r["series_key"]: r["observation_id"] for r in rows(
+        con, "select series_key, observation_id from marts.mart_indicator_series")}
+    assert all(c["observation_id_a"] == chosen[c["series_key"]] for c in conflicts)
+    assert (grdp["source_id_a"], grdp["value_a"], grdp["value_b"]) == (NEWS, 56200.0, 55000.0)
+    assert grdp["n_sources_b"] == 1
     assert grdp["abs_difference"] == pytest.approx(1200.0)
     assert grdp["relative_difference"] == pytest.approx(1200.0 / 56200.0)
     assert grdp["name_en"] and grdp["label_vi"] == "năm 2025"
@@ -357,6 +359,7 @@ def test_estimate_from_an_unfinished_year_is_kept_as_its_own_series(con):
 
 
 # -------------------------------------------------------------------- quality gate
+@pytest.mark.integration  # starts a process
 def test_unknown_measure_code_fails_the_build(tmp_path):
     broken = sample_rows()
     broken["observations"][0]["measure"] = "lvl"

@@ -29,7 +29,7 @@ import duckdb
 import pytest
 
 from orchestration.warehouse.store import Warehouse, WarehouseBusyError
-from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv, make_env
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, PipelineEnv, SeededRun
 
 NEW_DOCUMENT = (
     "Báo cáo nhanh tháng 10/2025\n\n"
@@ -116,12 +116,12 @@ def _children_named(pid: int, needle: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def seeded_warehouse(tmp_path_factory, dbt_manifest: Path) -> Path:
-    """The seeds refreshed once through the CLI; each test starts from a copy of it."""
-    env = make_env(tmp_path_factory.mktemp("faults_seeded"))
-    _refresh(env)
-    assert not env.warehouse_path.with_name(env.warehouse_path.name + ".wal").exists()
-    return env.warehouse_path
+def seeded_warehouse(seeded: SeededRun) -> Path:
+    """The seeds refreshed once (the session's real pipeline run); each test starts from
+    a copy of it."""
+    path = seeded.env.warehouse_path
+    assert not path.with_name(path.name + ".wal").exists()
+    return path
 
 
 @pytest.fixture
@@ -139,8 +139,9 @@ def built_env(pipeline_env: PipelineEnv, seeded_warehouse: Path) -> PipelineEnv:
 def test_refresh_killed_while_dbt_writes_keeps_the_published_file(built_env: PipelineEnv):
     env = built_env
     rows_before = _fact_rows(env)
+    before = _sha256(env.warehouse_path)
     (env.raw_dir / "bao-cao-thang-10-2025.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
-    dbt_build = env.warehouse_path.parent / ".build" / "provstats.dbt.build.duckdb"
+    dbt_build = env.warehouse_path.parent / ".build" / "provstats.build.duckdb"
 
     refresh = Refresh(env)
     deadline = time.monotonic() + SUBPROCESS_TIMEOUT_S
@@ -151,19 +152,20 @@ def test_refresh_killed_while_dbt_writes_keeps_the_published_file(built_env: Pip
                 f"refresh ended before dbt started:\n{refresh.output()[-3000:]}")
             assert time.monotonic() < deadline, "dbt never started"
             time.sleep(0.05)
-        # the landing step has published the new document; dbt now writes its own copy
-        before = _sha256(env.warehouse_path)
+        # the landing steps wrote the new document into the run's build copy, which dbt
+        # now writes too; nothing is published before dbt succeeds
+        assert _sha256(env.warehouse_path) == before
         time.sleep(1.0)
     finally:
         code = refresh.kill()
     assert code == -signal.SIGKILL
 
-    # the published file is byte for byte what it was when dbt started: the landing
-    # tables of this run and the marts of the last good run
+    # the published file is byte for byte what it was before the run: the landing
+    # tables and marts of the last good run, together
     assert _sha256(env.warehouse_path) == before
     assert _fact_rows(env) == rows_before
     assert _fact_rows(env, "select count(*) from landing.source_documents "
-                           "where file_name = 'bao-cao-thang-10-2025.txt'") == 1
+                           "where file_name = 'bao-cao-thang-10-2025.txt'") == 0
     # the lock died with its holder: a writer gets it at once
     with Warehouse(env.warehouse_path, lock_timeout_s=0).writer_lock():
         pass
@@ -217,6 +219,7 @@ def test_a_refresh_that_cannot_get_the_lock_fails_cleanly(built_env: PipelineEnv
     assert _sha256(env.warehouse_path) == before
 
 
+@pytest.mark.integration  # starts a process
 def test_lock_held_by_a_killed_process_is_released(tmp_path: Path):
     warehouse = tmp_path / "wh.duckdb"
     holder = subprocess.Popen(

@@ -34,7 +34,8 @@ class FakeExtractor:
         self.calls: list[str] = []  # the texts it was called with
         self.fail_on: set[str] = set()  # substrings of texts to raise on
 
-    def __call__(self, text, *, published_date=None, title=None):
+    def __call__(self, text, *, published_date=None, title=None, source_id=None,
+                 default_geo="VN-09"):
         self.calls.append(text)
         if any(marker in text for marker in self.fail_on):
             raise ValueError("fake extractor failure")
@@ -67,6 +68,8 @@ class FakeExtractor:
 @pytest.fixture
 def fake(monkeypatch) -> FakeExtractor:
     fake = FakeExtractor()
+    # the fake lives in this process: extract here, not in worker processes
+    monkeypatch.setenv("PROVSTATS_EXTRACT_WORKERS", "1")
     monkeypatch.setattr(extraction, "extract_observations", fake)
     monkeypatch.setattr(extraction, "EXTRACTOR_VERSION", "fake-1")
     return fake
@@ -279,7 +282,7 @@ def _observation(text: str, mention: str, indicator: str, measure: str, value: f
 def test_python_checks_flag_implausible_observations(defs, pipeline_env, monkeypatch):
     """Growth out of bounds, GRDP shares not adding up and a span without a digit are
     reported by the checks (the run itself succeeds: they are data-quality findings)."""
-    def crafted(text, *, published_date=None, title=None):
+    def crafted(text, *, published_date=None, title=None, **place):
         if published_date != dt.date(2025, 12, 11):  # only 000_ea925d20ca7bc08d.txt
             return []
         return [
@@ -291,6 +294,7 @@ def test_python_checks_flag_implausible_observations(defs, pipeline_env, monkeyp
             _observation(text, "%", "grdp", "level", 1.0, unit="VND_BN"),
         ]
 
+    monkeypatch.setenv("PROVSTATS_EXTRACT_WORKERS", "1")  # the fake lives here
     monkeypatch.setattr(extraction, "extract_observations", crafted)
     result = ingest(pipeline_env, defs)
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -303,6 +307,13 @@ def test_python_checks_flag_implausible_observations(defs, pipeline_env, monkeyp
     shares = checks["grdp_shares_sum_to_100"].metadata
     assert shares["groups_off_100"].value == 1
 
+    # nothing changed: the same verdicts (failures included), recalled, not recomputed
+    again = {e.check_name: e for e in ingest(pipeline_env, defs).get_asset_check_evaluations()}
+    assert {n: e.passed for n, e in again.items()} == {n: e.passed for n, e in checks.items()}
+    assert again["grdp_shares_sum_to_100"].metadata["groups_off_100"].value == 1
+    assert "have not changed" in again["spans_index_numbers"].metadata["evaluated"].value
+    assert "evaluated" not in checks["spans_index_numbers"].metadata
+
 
 def test_same_bytes_decoded_differently_are_reextracted(defs, pipeline_env, fake, monkeypatch):
     """A new decoder can turn the same raw bytes into another text: spans would no longer
@@ -310,25 +321,24 @@ def test_same_bytes_decoded_differently_are_reextracted(defs, pipeline_env, fake
     import dataclasses
     import hashlib
 
-    from orchestration.defs import assets_ingest
+    from orchestration.ingest import reader, scan_cache
 
     ingest(pipeline_env, defs)
     fake.calls.clear()
-    real_scan = assets_ingest.scan_raw_folder
+    real_read = reader.read_document
 
-    def scan_with_new_decoder(raw_dir, **options):
-        scan = real_scan(raw_dir, **options)
-        docs = []
-        for doc in scan.documents:
-            if doc.source_id == DOCS[3]:
-                text = "Số 1. " + doc.text
-                doc = dataclasses.replace(
-                    doc, text=text, char_count=len(text),
-                    text_sha256=hashlib.sha256(text.encode()).hexdigest())
-            docs.append(doc)
-        return dataclasses.replace(scan, documents=tuple(docs))
+    def read_with_new_decoder(path, source_id, **options):
+        doc = real_read(path, source_id, **options)
+        if doc.source_id == DOCS[3]:
+            text = "Số 1. " + doc.text
+            doc = dataclasses.replace(
+                doc, text=text, char_count=len(text),
+                text_sha256=hashlib.sha256(text.encode()).hexdigest())
+        return doc
 
-    monkeypatch.setattr(assets_ingest, "scan_raw_folder", scan_with_new_decoder)
+    monkeypatch.setattr(reader, "read_document", read_with_new_decoder)
+    # a new decoder is new code in orchestration/ingest: the scan cache no longer applies
+    monkeypatch.setattr(scan_cache, "reader_fingerprint", lambda: "a-new-decoder")
     result = ingest(pipeline_env, defs)
     assert fake.extracted(pipeline_env) == [DOCS[3]]
     assert metadata_of(result, "raw_documents")["documents_changed"] == 1

@@ -298,6 +298,7 @@ def test_viscii_document(tmp_path):
     assert doc.text == VI_PARAGRAPH
 
 
+@pytest.mark.integration  # runs iconv
 @pytest.mark.parametrize(
     ("encoding", "iconv_name"), [("tcvn3", "TCVN5712-1"), ("viscii", "VISCII")]
 )

@@ -1,12 +1,13 @@
 """The analyst notebooks (``notebooks/*.ipynb``), executed top to bottom with nbclient.
 
-A warehouse is built once for the module (:func:`build_warehouse`: today the sample
-landing schema of ``tests/fixtures/landing_sample.py`` and the real ``dbt build``); each
-notebook runs in the project's own ``python3`` kernel with ``WAREHOUSE_PATH`` pointing at
-it, and the tests look at the outputs of tagged cells. What the outputs must contain is
-read from the warehouse itself (the 2025 budget-revenue sentence, the conflicting
-sentences, ...), so the same assertions hold when ``build_warehouse`` is switched to the
-real pipeline's warehouse. A copy of the warehouse with every mart emptied checks that each
+The notebooks run on a warehouse built once per session (the ``warehouse`` fixture: today
+conftest's ``sample_warehouse``, the sample landing schema of
+``tests/fixtures/landing_sample.py`` and the real ``dbt build``); each notebook runs in the
+project's own ``python3`` kernel with ``WAREHOUSE_PATH`` pointing at it, and the tests look
+at the outputs of tagged cells. What the outputs must contain is read from the warehouse
+itself (the 2025 budget-revenue sentence, the conflicting sentences, ...), so the same
+assertions hold when the fixture is switched to the real pipeline's warehouse (conftest's
+``seeded``). A copy of the warehouse with every mart emptied checks that each
 section prints a message instead of failing when it has no data.
 
 The committed notebooks must carry no outputs and no execution counts.
@@ -28,8 +29,7 @@ import pytest
 from nbclient import NotebookClient
 
 from orchestration import notebook_support as ns
-from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S, run_dbt
-from tests.fixtures.landing_sample import sample_rows, write_landing
+from tests.conftest import ROOT, SUBPROCESS_TIMEOUT_S
 
 pytestmark = pytest.mark.slow
 
@@ -39,21 +39,6 @@ GEO = "VN-09"
 
 
 # ------------------------------------------------------------------ the warehouse
-def build_warehouse(work_dir: Path) -> Path:
-    """Build the warehouse the notebooks are tested against and return its path.
-
-    The one function to swap: it now writes the sample landing schema and runs the real
-    ``dbt build`` on it. To test against the real pipeline instead, make it run the
-    pipeline into ``work_dir`` (RAW_DIR / WAREHOUSE_PATH / DAGSTER_HOME there) and return
-    the published warehouse; nothing else in this module depends on the sample data.
-    """
-    path = work_dir / "provstats.duckdb"
-    write_landing(path, sample_rows())
-    result = run_dbt("build", path, work_dir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
-    return path
-
-
 def emptied_copy(source: Path, target: Path) -> Path:
     """A copy of a built warehouse with every table of ``marts`` emptied."""
     shutil.copyfile(source, target)
@@ -134,8 +119,11 @@ def images(outputs: list[nbformat.NotebookNode]) -> int:
 
 # ------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("notebook_warehouse"))
+def warehouse(sample_warehouse) -> Path:
+    """The warehouse the notebooks are tested against: the session's sample landing
+    schema built by the real ``dbt build`` (see :func:`build_warehouse`); use the
+    ``seeded`` fixture's warehouse instead to test against the real pipeline's."""
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")

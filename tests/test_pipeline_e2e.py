@@ -1,10 +1,10 @@
 """The whole pipeline, for real: raw files → landing → dbt marts, in-process.
 
-One module-scoped fixture materialises every asset (job ``refresh_warehouse``) into a
-temporary warehouse from a copy of raw/, then refreshes again through the command line
-(``python -m orchestration refresh``, persistent instance in a temporary DAGSTER_HOME) on
-the unchanged input; the tests read both results. The real extractor is used, whatever
-it currently returns.
+The session's ``seeded`` run materialised every asset (job ``refresh_warehouse``) into a
+temporary warehouse from a copy of raw/; this module refreshes again through the command
+line (``python -m orchestration refresh``, persistent instance in a temporary
+DAGSTER_HOME) on the unchanged input; the tests read both results. The real extractor is
+used, whatever it currently returns.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import io
 import shutil
+from collections.abc import Iterator
 
 import dagster as dg
 import pytest
@@ -23,6 +24,7 @@ from orchestration import cli, extraction
 from orchestration.extraction import Observation, Period
 from tests.conftest import (
     ROOT,
+    SeededRun,
     metadata_of,
     pipeline_env_context,
     step_failure_messages,
@@ -100,18 +102,21 @@ class E2E:
     cli_stdout: str
     fct_second: list[dict]
     ids_second: list[str]
+    file_unchanged: bool  # the no-change refresh left the published file as it was
 
 
 @pytest.fixture(scope="module")
-def e2e(defs, tmp_path_factory) -> E2E:
-    with pipeline_env_context(tmp_path_factory.mktemp("e2e")) as env:
-        first = env.run(defs, "refresh_warehouse")
-        assert first.success, step_failure_messages(first)
-        fct_first = env.query(FCT_SNAPSHOT_SQL)
-        ids_first = [r["observation_id"] for r in env.query(
-            "select observation_id from landing.observations order by 1")]
+def e2e(seeded: SeededRun) -> Iterator[E2E]:
+    env, first = seeded.env, seeded.result
+    fct_first = env.query(FCT_SNAPSHOT_SQL)
+    ids_first = [r["observation_id"] for r in env.query(
+        "select observation_id from landing.observations order by 1")]
+    file_first = env.file_state()
 
-        out = io.StringIO()
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:  # the env vars hold for the whole module
+        for name, value in env.env_vars().items():
+            mp.setenv(name, value)
         with contextlib.redirect_stdout(out):
             cli_exit = cli.main(["refresh"])
         yield E2E(
@@ -120,6 +125,7 @@ def e2e(defs, tmp_path_factory) -> E2E:
             fct_second=env.query(FCT_SNAPSHOT_SQL),
             ids_second=[r["observation_id"] for r in env.query(
                 "select observation_id from landing.observations order by 1")],
+            file_unchanged=env.file_state() == file_first,
         )
 
 
@@ -202,6 +208,8 @@ def test_rerun_on_unchanged_input_through_the_cli_changes_nothing(e2e):
     assert str(e2e.env.warehouse_path) in e2e.cli_stdout
     assert e2e.ids_second == e2e.ids_first
     assert e2e.fct_second == e2e.fct_first
+    # no change, no work: nothing was copied, rebuilt or published
+    assert e2e.file_unchanged
     # the CLI run is recorded in the persistent instance of DAGSTER_HOME
     assert any(e2e.env.dagster_home.joinpath("history").rglob("*.db"))
 
@@ -259,7 +267,8 @@ def test_cli_fails_with_a_one_line_reason_when_the_raw_folder_is_missing(
 # ------------------------------------------------------------------ failing dbt build
 
 
-def _bad_measure_extractor(text, *, published_date=None, title=None):
+def _bad_measure_extractor(text, *, published_date=None, title=None, source_id=None,
+                           default_geo="VN-09"):
     """One observation per document with a measure the contract does not know."""
     end = next(i for i, c in enumerate(text) if c.isdigit()) + 1
     start = end - 1
@@ -278,6 +287,9 @@ def test_failed_dbt_build_leaves_the_published_marts_unchanged(
         env.warehouse_path.parent.mkdir(parents=True)
         shutil.copyfile(e2e.env.warehouse_path, env.warehouse_path)
         marts_before = {t: env.query(f"select * from marts.{t} order by all") for t in CONTRACT}
+        landing_before = env.query("select * from landing.observations order by all")
+        file_before = hashlib.sha256(env.warehouse_path.read_bytes()).hexdigest()
+        monkeypatch.setenv("PROVSTATS_EXTRACT_WORKERS", "1")  # the fake lives here
         monkeypatch.setattr(extraction, "extract_observations", _bad_measure_extractor)
 
         result = env.run(defs, "full_rebuild")
@@ -293,12 +305,16 @@ def test_failed_dbt_build_leaves_the_published_marts_unchanged(
                    if e.check_name.startswith("accepted_values_stg_landing__observations_measure")]
         assert len(refused) == 1 and not refused[0].passed
         assert "not_a_measure" in refused[0].metadata["failing_rows"].value
-        # the bad rows reached landing (that stage succeeded) but not the marts
+        # landing tables and marts are published together: the landing stage wrote the
+        # bad rows into the run's build, which was discarded with the failed dbt build
         assert env.scalar("select count(*) from landing.observations "
-                          "where measure = 'not_a_measure'") == 5
+                          "where measure = 'not_a_measure'") == 0
+        assert env.query("select * from landing.observations order by all") == landing_before
         marts_after = {t: env.query(f"select * from marts.{t} order by all") for t in CONTRACT}
         assert marts_after == marts_before
-        assert list((env.warehouse_path.parent / ".build").glob("*")) == []
+        assert hashlib.sha256(env.warehouse_path.read_bytes()).hexdigest() == file_before
+        assert [p for p in (env.warehouse_path.parent / ".build").glob("*")
+                if p.is_file()] == []
 
 
 # --- analyst marts on the seeds (issue 4) --------------------------------------------------

@@ -1,29 +1,37 @@
 """Python stages: raw files → ``landing.source_documents`` → ``landing.observations``.
 
-Both stages read the published warehouse read-only, close that connection, do their
-work in memory and then write in ONE ``staged_build`` (a private copy published
-atomically). When their input did not change they do not write at all, so a refresh
-on unchanged input leaves the landing schema byte-for-byte as it was.
+Both stages read what the run sees (the published warehouse, or the run's build once a
+step wrote it) and write only what changed, into the run's ONE build copy (see
+:mod:`orchestration.defs.run_writes`), which the run's last writing step publishes. When
+their input did not change they do not write at all, so a refresh on unchanged input
+leaves the warehouse byte-for-byte as it was.
 """
 
 import collections
+import contextlib
 import dataclasses
 import datetime as dt
 import time
-import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import dagster as dg
 import duckdb
 from pydantic import Field
 
-from orchestration import extraction, settings
+from orchestration import extraction, extraction_runner, settings
 from orchestration.defs.formatting import markdown_table
 from orchestration.defs.resources import WarehouseResource, fetch_dicts, table_exists
+from orchestration.defs.run_writes import StepWriter, is_full_rebuild
+from orchestration.defs.stage_timing import timed_stage
 from orchestration.ingest import RawScan, scan_raw_folder
 from orchestration.ingest.formats import ReadLimits
-from orchestration.warehouse.landing import ensure_landing_schema, replace_rows
+from orchestration.ingest.scan_cache import CachedScan, ScanCache, scan_cache_path
+from orchestration.warehouse.landing import (
+    ensure_landing_schema,
+    mark_landing_changed,
+    replace_rows,
+)
 
 INGEST_GROUP = "ingest"
 
@@ -81,6 +89,47 @@ def _same_rows(new: list[dict], old: dict[str, dict], columns: Iterable[str]) ->
     return all(all(r[c] == old[r["source_id"]][c] for c in columns) for r in new)
 
 
+#: Columns a document's row can change without its content or text changing (the scan
+#: decides them from the other documents): updated in place, the text is not rewritten.
+_RELABELLED = ("duplicate_of",)
+
+
+@dataclasses.dataclass
+class _DocumentDelta:
+    """How ``landing.source_documents`` must change, row by row."""
+
+    rewrite: list[dict]  # new documents and documents whose content or text changed
+    relabel: list[dict]  # same content and text, only _RELABELLED columns changed
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rewrite or self.relabel or self.removed)
+
+
+def _document_delta(documents: list[dict], previous: dict[str, dict]) -> _DocumentDelta:
+    rewrite, relabel, added, changed = [], [], [], []
+    for doc in documents:
+        before = previous.get(doc["source_id"])
+        if before is None:
+            added.append(doc["source_id"])
+            rewrite.append(doc)
+            continue
+        different = [c for c in _DOCUMENT_COMPARED if before[c] != doc[c]]
+        if not different:
+            continue
+        if any(before[c] != doc[c] for c in ("content_sha256", "text_sha256")):
+            changed.append(doc["source_id"])
+        if set(different) <= set(_RELABELLED):
+            relabel.append(doc)
+        else:
+            rewrite.append(doc)
+    removed = sorted(set(previous) - {d["source_id"] for d in documents})
+    return _DocumentDelta(rewrite, relabel, sorted(added), sorted(changed), removed)
+
+
 @dg.asset(
     group_name=INGEST_GROUP,
     kinds={"python", "duckdb"},
@@ -88,7 +137,9 @@ def _same_rows(new: list[dict], old: dict[str, dict], columns: Iterable[str]) ->
         "Every file of the raw folder (RAW_DIR) read into `landing.source_documents` "
         "(decoded text, encoding, title, publication date, duplicates) or, if it cannot be "
         "read, into `landing.quarantined_files` with the reason. One bad file never stops "
-        "the others. Unchanged input writes nothing."
+        "the others. Files unchanged since they were read (same size, times and inode) are "
+        "not read again; only the rows that changed are written; unchanged input writes "
+        "nothing."
     ),
 )
 def raw_documents(
@@ -109,71 +160,86 @@ def raw_documents(
         limits = ReadLimits(settings.max_pdf_pages(), settings.read_timeout_s())
     except ValueError as error:
         raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
-    started = time.perf_counter()
-    scan = scan_raw_folder(raw_dir, max_bytes=max_bytes, limits=limits)
-    scan_seconds = time.perf_counter() - started
-    for bad in scan.quarantined:
-        context.log.warning(f"quarantined {bad.source_id}: {bad.reason}")
-    for skipped in scan.skipped:
-        context.log.info(f"skipped {skipped.source_id}: {skipped.reason}")
-    context.log.info(
-        f"read {len(scan.documents)} documents and quarantined {len(scan.quarantined)} "
-        f"files from {raw_dir} in {scan_seconds:.2f}s"
-    )
 
-    previous_docs: dict[str, dict] = {}
-    previous_quar: dict[str, dict] = {}
-    with warehouse.read_only() as con:
-        landed_before = table_exists(con, "landing", "source_documents") and table_exists(
-            con, "landing", "quarantined_files"
+    with warehouse.writer(context, "raw_documents") as writer, \
+            timed_stage(context.log, "ingest") as timing:
+        previous_docs: dict[str, dict] = {}
+        previous_quar: dict[str, dict] = {}
+        with writer.read_only() as con:
+            landed_before = table_exists(con, "landing", "source_documents") and table_exists(
+                con, "landing", "quarantined_files"
+            )
+            if table_exists(con, "landing", "source_documents"):
+                cols = ", ".join(("source_id", "ingested_at", *_DOCUMENT_COMPARED))
+                previous_docs = {
+                    r["source_id"]: r
+                    for r in fetch_dicts(con, f"select {cols} from landing.source_documents")
+                }
+            if table_exists(con, "landing", "quarantined_files"):
+                previous_quar = {
+                    r["source_id"]: r
+                    for r in fetch_dicts(con, "select * from landing.quarantined_files")
+                }
+
+        started = time.perf_counter()
+        cache = CachedScan(
+            ScanCache.load(scan_cache_path(warehouse.published_path), raw_dir, max_bytes),
+            previous_docs,
         )
-        if table_exists(con, "landing", "source_documents"):
-            cols = ", ".join(("source_id", "ingested_at", *_DOCUMENT_COMPARED))
-            previous_docs = {
-                r["source_id"]: r
-                for r in fetch_dicts(con, f"select {cols} from landing.source_documents")
-            }
-        if table_exists(con, "landing", "quarantined_files"):
-            previous_quar = {
-                r["source_id"]: r
-                for r in fetch_dicts(con, "select * from landing.quarantined_files")
-            }
-
-    documents, quarantined = _landing_rows(scan, previous_docs, previous_quar, _now())
-    unchanged = (
-        landed_before
-        and _same_rows(documents, previous_docs, _DOCUMENT_COMPARED)
-        and _same_rows(quarantined, previous_quar, _QUARANTINE_COMPARED)
-    )
-    new_ids = {d["source_id"] for d in documents}
-    added = sorted(new_ids - set(previous_docs))
-    removed = sorted(set(previous_docs) - new_ids)
-    changed = sorted(
-        d["source_id"] for d in documents
-        if d["source_id"] in previous_docs
-        and any(previous_docs[d["source_id"]][c] != d[c]
-                for c in ("content_sha256", "text_sha256"))
-    )
-
-    if unchanged:
-        summary = "raw folder unchanged: the warehouse was not written"
-        context.log.info(summary)
-    else:
-        with warehouse.staged_build("raw_documents") as build_path:
-            con = duckdb.connect(str(build_path))
-            try:
-                ensure_landing_schema(con)
-                con.execute("begin transaction")
-                replace_rows(con, "source_documents", documents)
-                replace_rows(con, "quarantined_files", quarantined)
-                con.execute("commit")
-            finally:
-                con.close()
-        summary = (
-            f"wrote {len(documents)} documents ({len(added)} new, {len(changed)} changed, "
-            f"{len(removed)} removed) and {len(quarantined)} quarantined files"
+        scan = scan_raw_folder(raw_dir, max_bytes=max_bytes, limits=limits, reuse=cache)
+        scan_seconds = time.perf_counter() - started
+        for bad in scan.quarantined:
+            context.log.warning(f"quarantined {bad.source_id}: {bad.reason}")
+        for skipped in scan.skipped:
+            context.log.info(f"skipped {skipped.source_id}: {skipped.reason}")
+        context.log.info(
+            f"read {len(scan.documents) - len(cache.reused)} documents, reused "
+            f"{len(cache.reused)} unchanged ones and quarantined {len(scan.quarantined)} "
+            f"files from {raw_dir} in {scan_seconds:.2f}s"
         )
-        context.log.info(summary)
+
+        documents, quarantined = _landing_rows(scan, previous_docs, previous_quar, _now())
+        delta = _document_delta(documents, previous_docs)
+        quarantine_changed = not _same_rows(quarantined, previous_quar, _QUARANTINE_COMPARED)
+        unchanged = landed_before and delta.empty and not quarantine_changed
+
+        write_seconds = 0.0
+        if unchanged:
+            summary = "raw folder unchanged: the warehouse was not written"
+            context.log.info(summary)
+        else:
+            written = {d["source_id"] for d in delta.rewrite}
+            if written & cache.reused:  # a reused document has no text to write
+                raise RuntimeError(f"bug: unread documents to rewrite: {written & cache.reused}")
+            t0 = time.perf_counter()
+            with writer.build() as build_path:
+                con = duckdb.connect(str(build_path))
+                try:
+                    ensure_landing_schema(con)
+                    con.execute("begin transaction")
+                    replace_rows(con, "source_documents", delta.rewrite,
+                                 where=_in_list("source_id"),
+                                 params=[sorted(written | set(delta.removed))])
+                    for row in delta.relabel:
+                        con.execute(
+                            "update landing.source_documents set "
+                            + ", ".join(f"{c} = ?" for c in _RELABELLED) + " where source_id = ?",
+                            [*(row[c] for c in _RELABELLED), row["source_id"]],
+                        )
+                    if quarantine_changed or not landed_before:
+                        replace_rows(con, "quarantined_files", quarantined)
+                    mark_landing_changed(con)
+                    con.execute("commit")
+                finally:
+                    con.close()
+            write_seconds = time.perf_counter() - t0
+            summary = (
+                f"wrote {len(delta.rewrite) + len(delta.relabel)} of {len(documents)} documents "
+                f"({len(delta.added)} new, {len(delta.changed)} changed, {len(delta.removed)} "
+                f"removed) and {len(quarantined)} quarantined files"
+            )
+            context.log.info(summary)
+        cache.save(list(scan.documents))
 
     encodings = collections.Counter(d["encoding"] for d in documents)
     return dg.MaterializeResult(
@@ -183,11 +249,12 @@ def raw_documents(
             "warehouse": dg.MetadataValue.path(str(warehouse.published_path)),
             "warehouse_written": not unchanged,
             "documents_read": len(documents),
+            "documents_reused_unread": len(cache.reused),
             "quarantined_count": len(quarantined),
             "duplicates": sum(1 for d in documents if d["duplicate_of"]),
-            "documents_added": len(added),
-            "documents_changed": len(changed),
-            "documents_removed": len(removed),
+            "documents_added": len(delta.added),
+            "documents_changed": len(delta.changed),
+            "documents_removed": len(delta.removed),
             "total_characters": sum(d["char_count"] for d in documents),
             "encodings": dg.MetadataValue.md(
                 markdown_table(["encoding", "documents"], sorted(encodings.items()))
@@ -207,10 +274,13 @@ def raw_documents(
                      "title"],
                     [(d["source_id"], d["encoding"], f"{d['char_count']:,}",
                       d["published_date"], d["source_kind"], d["duplicate_of"], d["title"])
-                     for d in documents],
-                )
+                     for d in documents[:200]],
+                ) + (f"\n\n… and {len(documents) - 200:,} more" if len(documents) > 200 else "")
             ),
             "scan_seconds": round(scan_seconds, 3),
+            "write_seconds": round(write_seconds, 3),
+            "stage_seconds": round(timing.wall_s, 3),
+            "stage_cpu_seconds": round(timing.cpu_s, 3),
         }
     )
 
@@ -356,16 +426,21 @@ OBSERVATIONS_FRESHNESS = dg.FreshnessPolicy.time_window(
         "Quantitative statements extracted from every document into "
         "`landing.observations` (with `landing.periods` and `landing.extraction_state`). "
         "Incremental: only documents whose content or extractor version changed are "
-        "re-extracted, exact duplicates are skipped, observations of removed documents are "
-        "retracted; run config `full_refresh: true` re-extracts everything."
+        "re-extracted — in parallel worker processes (PROVSTATS_EXTRACT_WORKERS, default "
+        "one per core), each document within a time and size budget — exact duplicates are "
+        "skipped, observations of removed documents are retracted; run config "
+        "`full_refresh: true` re-extracts everything."
     ),
     check_specs=[
         dg.AssetCheckSpec(
             EXTRACTION_ERRORS_CHECK,
             asset="observations",
             description=(
-                "The extractor did not raise on any document (a document it fails on keeps "
-                "its previous observations and is retried on the next run)."
+                "Every document was extracted: the extractor did not raise and no document "
+                "went over its time budget (PROVSTATS_EXTRACT_TIMEOUT_S) or size budget "
+                "(PROVSTATS_EXTRACT_MAX_CHARS). A failed document is listed with the reason, "
+                "keeps its previous observations and is retried on the next run; the others "
+                "go on."
             ),
         )
     ],
@@ -374,116 +449,107 @@ def observations(
     context: dg.AssetExecutionContext, config: ObservationsConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     version = extraction.EXTRACTOR_VERSION
-    with warehouse.read_only() as con:
-        plan = _plan(con, version, config.full_refresh)
-        texts = (
-            dict(con.execute(
-                "select source_id, text from landing.source_documents "
-                f"where {_in_list('source_id')}", [plan.to_extract],
-            ).fetchall())
-            if plan.to_extract else {}
-        )
-        stats_before = _stats(con)
+    try:
+        settings.default_geo()
+        workers = extraction_runner.default_workers()
+        timeout_s = settings.extract_timeout_s()
+        max_chars = settings.extract_max_chars()
+    except ValueError as error:
+        raise dg.Failure(description=f"{error}; the warehouse was not changed") from None
+    full_refresh = config.full_refresh or is_full_rebuild(context)
 
-    context.log.info(
-        f"{len(plan.documents)} documents: {len(plan.to_extract)} to extract, "
-        f"{len(plan.unchanged)} unchanged, {len(plan.duplicates)} exact duplicates skipped, "
-        f"{len(plan.to_retract)} to retract (extractor {version}"
-        f"{', full refresh' if config.full_refresh else ''})"
-    )
-
-    new_rows: list[dict] = []
-    state_rows: list[dict] = []
-    new_periods: dict[str, dict] = {}
-    extracted: list[tuple[str, int, int, float]] = []
-    errors: dict[str, str] = {}
-    started = time.perf_counter()
-    for i, sid in enumerate(plan.to_extract, 1):
-        doc, text = plan.documents[sid], texts[sid]
-        t0 = time.perf_counter()
-        try:
-            found = extraction.extract_observations(
-                text, published_date=doc["published_date"], title=doc["title"],
-                source_id=sid, default_geo=settings.default_geo(),
-            )
-            rows = [o.to_row(sid, doc["content_sha256"], version) for o in found]
-            periods = {
-                p.code: p.to_row()
-                for o in found for p in (o.period, o.base_period) if p is not None
-            }
-        except Exception as exc:  # one document never stops the others
-            errors[sid] = f"{type(exc).__name__}: {exc}"
-            context.log.error(
-                f"[{i}/{len(plan.to_extract)}] {sid}: extraction failed, keeping its previous "
-                f"observations: {errors[sid]}\n{traceback.format_exc()}"
-            )
-            continue
-        rows = _unique_by_id(rows, sid, context.log)
-        seconds = time.perf_counter() - t0
-        new_rows.extend(rows)
-        new_periods.update(periods)
-        state_rows.append({
-            "source_id": sid,
-            "content_sha256": doc["content_sha256"],
-            "extractor_version": version,
-            "observation_count": len(rows),
-            "extracted_at": _now(),
-        })
-        extracted.append((sid, len(rows), len(text), seconds))
+    with warehouse.writer(context, "observations") as writer:
+        with writer.read_only() as con:
+            plan = _plan(con, version, full_refresh)
+            stats_before = _stats(con)
+        workers = max(1, min(workers, len(plan.to_extract)))
         context.log.info(
-            f"[{i}/{len(plan.to_extract)}] {sid}: {len(rows)} observations from "
-            f"{len(text):,} characters in {seconds:.2f}s"
+            f"{len(plan.documents)} documents: {len(plan.to_extract)} to extract, "
+            f"{len(plan.unchanged)} unchanged, {len(plan.duplicates)} exact duplicates "
+            f"skipped, {len(plan.to_retract)} to retract (extractor {version}"
+            f"{', full refresh' if full_refresh else ''}; {workers} "
+            f"{'process' if workers == 1 else 'processes'}, budget per document "
+            f"{timeout_s:g}s and {max_chars:,} characters)"
         )
-    extraction_seconds = time.perf_counter() - started
 
-    touched = sorted({sid for sid, *_ in extracted} | set(plan.to_retract))
-    must_write = bool(touched) or not plan.periods_consistent
-    removed = 0
-    if must_write:
-        with warehouse.staged_build("observations") as build_path:
-            con = duckdb.connect(str(build_path))
-            try:
-                ensure_landing_schema(con)
-                con.execute("begin transaction")
-                removed = con.execute(
-                    f"select count(*) from landing.observations where {_in_list('source_id')}",
-                    [touched],
-                ).fetchone()[0]
-                replace_rows(con, "observations", new_rows,
-                             where=_in_list("source_id"), params=[touched])
-                replace_rows(con, "extraction_state", state_rows,
-                             where=_in_list("source_id"), params=[touched])
-                _rebuild_periods(con, new_periods, context.log)
-                con.execute("commit")
-                stats = _stats(con)
-            finally:
-                con.close()
-        summary = (
-            f"extracted {len(extracted)} documents, retracted {len(plan.to_retract)}: "
-            f"{len(new_rows)} observations written, {removed} replaced or removed"
-        )
-    else:
-        stats = stats_before
-        summary = "nothing changed: no extraction, the warehouse was not written"
-    context.log.info(summary)
+        outcome = _Outcome()
+        extraction_timing = landing_timing = None
+        landing = _LandingWriter(writer, outcome)
+        try:
+            if plan.to_retract or not plan.periods_consistent:
+                landing.retract(plan.to_retract)
+            with contextlib.ExitStack() as stack, \
+                    timed_stage(context.log, "extraction") as extraction_timing:
+                # texts come from what this run sees: its build if an earlier step wrote
+                # one (the connection the observations are written with), else the
+                # published file; the build is made only when there is something to write
+                texts = (landing.connection() if writer.pending is not None
+                         else stack.enter_context(writer.read_only()))
+                progress = extraction_runner.Progress(
+                    len(plan.to_extract),
+                    sum(plan.documents[s]["char_count"] for s in plan.to_extract),
+                    context.log.info, workers)
+                for result in extraction_runner.extract_documents(
+                        _documents_to_extract(texts, plan), workers=workers,
+                        timeout_s=timeout_s, max_chars=max_chars):
+                    progress.add(result)
+                    if result.error is not None:
+                        outcome.errors[result.source_id] = result.error
+                        context.log.error(
+                            f"{result.source_id}: extraction failed, keeping its previous "
+                            f"observations: {result.error}")
+                        continue
+                    landing.add(result, plan.documents[result.source_id], version,
+                                context.log)
+                # bulk writes made while extracting count as landing time
+                extraction_timing.adjust_wall_s = -landing.write_seconds
+                extraction_timing.adjust_cpu_s = -landing.write_cpu_seconds
+            written = landing.opened or bool(landing.states)
+            if written:
+                with timed_stage(context.log, "landing") as landing_timing:
+                    landing_timing.adjust_wall_s = landing.write_seconds
+                    landing_timing.adjust_cpu_s = landing.write_cpu_seconds
+                    landing.flush()
+                    con = landing.connection()
+                    _rebuild_periods(con, outcome.periods, context.log)
+                    mark_landing_changed(con)
+                    stats = _stats(con)
+        finally:
+            landing.close()
+        if written:
+            summary = (
+                f"extracted {len(outcome.extracted)} documents, retracted "
+                f"{len(plan.to_retract)}: {outcome.written:,} observations written, "
+                f"{outcome.removed:,} replaced or removed"
+                + (f"; {len(outcome.errors)} documents failed" if outcome.errors else "")
+            )
+        else:
+            stats = stats_before
+            summary = (
+                f"extraction failed for {len(outcome.errors)} documents: the warehouse was "
+                "not written" if outcome.errors else
+                "nothing changed: no extraction, the warehouse was not written")
+        context.log.info(summary)
 
+    extracted = sorted(outcome.extracted)
     return dg.MaterializeResult(
         metadata={
             "summary": summary,
-            "warehouse_written": must_write,
-            "full_refresh": config.full_refresh,
+            "warehouse_written": written,
+            "full_refresh": full_refresh,
             "extractor_version": version,
             "documents": len(plan.documents),
             "documents_extracted": len(extracted),
             "documents_skipped_unchanged": len(plan.unchanged),
             "documents_skipped_duplicate": len(plan.duplicates),
             "documents_retracted": len(plan.to_retract),
-            "documents_failed": len(errors),
+            "documents_failed": len(outcome.errors),
             "observations_total": stats["total"],
-            "observations_written": len(new_rows),
-            "observations_removed": removed,
+            "observations_written": outcome.written,
+            "observations_removed": outcome.removed,
             "unassigned_numbers": stats["unassigned"],
             "periods": stats["periods"],
+            "extraction_processes": workers,
             "observations_by_indicator": dg.MetadataValue.md(
                 markdown_table(["indicator_code", "observations"], stats["by_indicator"])
             ),
@@ -496,22 +562,132 @@ def observations(
             "retracted_documents": dg.MetadataValue.md(
                 markdown_table(["source_id"], [(s,) for s in plan.to_retract])
             ),
-            "extraction_seconds": round(extraction_seconds, 3),
+            "extraction_seconds": round(extraction_timing.wall_s if extraction_timing else 0, 3),
+            "extraction_cpu_seconds": round(extraction_timing.cpu_s if extraction_timing else 0,
+                                            3),
+            "landing_write_seconds": round(landing_timing.wall_s if landing_timing else 0, 3),
         },
         check_results=[
             dg.AssetCheckResult(
                 check_name=EXTRACTION_ERRORS_CHECK,
-                passed=not errors,
+                passed=not outcome.errors,
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata={
-                    "failed_documents": len(errors),
+                    "failed_documents": len(outcome.errors),
                     "errors": dg.MetadataValue.md(
-                        markdown_table(["source_id", "error"], sorted(errors.items()))
+                        markdown_table(["source_id", "error"], [
+                            (sid, error.splitlines()[0])
+                            for sid, error in sorted(outcome.errors.items())])
                     ),
                 },
             )
         ],
     )
+
+
+#: Documents whose texts are read from the warehouse at a time (the rest wait on disk).
+TEXT_BATCH = 64
+
+
+def _documents_to_extract(con: duckdb.DuckDBPyConnection, plan: _Plan) -> Iterator[dict]:
+    """The documents to extract with their texts, read batch by batch (lazily)."""
+    for i in range(0, len(plan.to_extract), TEXT_BATCH):
+        batch = plan.to_extract[i:i + TEXT_BATCH]
+        texts = dict(con.execute(
+            f"select source_id, text from landing.source_documents where {_in_list('source_id')}",
+            [batch],
+        ).fetchall())
+        for sid in batch:
+            doc = plan.documents[sid]
+            yield {"source_id": sid, "text": texts[sid], "published_date": doc["published_date"],
+                   "title": doc["title"], "content_sha256": doc["content_sha256"]}
+
+
+@dataclasses.dataclass
+class _Outcome:
+    """What the extraction of a run did."""
+
+    extracted: list[tuple[str, int, int, float]] = dataclasses.field(default_factory=list)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    periods: dict[str, dict] = dataclasses.field(default_factory=dict)
+    written: int = 0
+    removed: int = 0
+
+
+class _LandingWriter:
+    """Writes the documents' observations into the run's build as they are extracted, in
+    bulk batches (the build is private to the run and published whole, so a batch needs no
+    longer transaction than itself): rows never pile up in memory. The build is opened
+    (copied) only when there is something to write."""
+
+    #: Observations buffered before a bulk insert.
+    BATCH_ROWS = 20_000
+
+    def __init__(self, writer: StepWriter, outcome: _Outcome) -> None:
+        self.writer, self.outcome = writer, outcome
+        self.rows: list[dict] = []
+        self.states: list[dict] = []
+        self.write_seconds = self.write_cpu_seconds = 0.0
+        self._stack = contextlib.ExitStack()
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def opened(self) -> bool:
+        return self._con is not None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The write connection to the run's build (opening the build if needed)."""
+        if self._con is None:
+            build_path = self._stack.enter_context(self.writer.build())
+            self._con = duckdb.connect(str(build_path))
+            self._stack.callback(self._con.close)
+            ensure_landing_schema(self._con)
+        return self._con
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def retract(self, source_ids: list[str]) -> None:
+        self.connection()
+        if source_ids:
+            self._replace(source_ids, [], [])
+
+    def add(self, result: extraction_runner.DocumentResult, doc: dict, version: str,
+            log: Any) -> None:
+        rows = _unique_by_id(result.rows, result.source_id, log)
+        self.rows.extend(rows)
+        self.outcome.periods.update(result.periods)
+        self.states.append({
+            "source_id": result.source_id,
+            "content_sha256": doc["content_sha256"],
+            "extractor_version": version,
+            "observation_count": len(rows),
+            "extracted_at": _now(),
+        })
+        self.outcome.extracted.append(
+            (result.source_id, len(rows), result.characters, result.seconds))
+        if len(self.rows) >= self.BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.states:
+            ids = [s["source_id"] for s in self.states]
+            self._replace(ids, self.rows, self.states)
+            self.outcome.written += len(self.rows)
+        self.rows, self.states = [], []
+
+    def _replace(self, ids: list[str], rows: list[dict], states: list[dict]) -> None:
+        con = self.connection()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        con.execute("begin transaction")
+        self.outcome.removed += con.execute(
+            f"select count(*) from landing.observations where {_in_list('source_id')}", [ids]
+        ).fetchone()[0]
+        replace_rows(con, "observations", rows, where=_in_list("source_id"), params=[ids])
+        replace_rows(con, "extraction_state", states, where=_in_list("source_id"), params=[ids])
+        con.execute("commit")
+        self.write_seconds += time.perf_counter() - t0
+        self.write_cpu_seconds += time.process_time() - cpu0
 
 
 def _rebuild_periods(con: duckdb.DuckDBPyConnection, new_periods: dict[str, dict],

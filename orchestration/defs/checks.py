@@ -1,17 +1,32 @@
 """Asset checks on the landing data (dbt tests become checks of their own via dagster-dbt).
 
-Every check reads the *published* warehouse through a read-only connection that it
-closes before returning.
+Every check reads what its run produced — the run's unpublished build when a step of the
+run wrote one (it is published only when the run's last writing step succeeds), else the
+published warehouse — through a read-only connection that it closes before returning.
+
+A check's result depends on the landing tables only, so it is remembered per landing
+version (``pipeline.state``, a new value whenever a Python stage writes the landing
+schema) in ``.<warehouse>.checks.json`` next to the warehouse: a refresh with nothing new
+reports the same results — failures included — without reading the data again, and says
+so in the metadata (``evaluated``).
 """
 
+import datetime as dt
+import json
+import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
+import duckdb
 
 from orchestration.defs.assets_ingest import observations, raw_documents
 from orchestration.defs.formatting import markdown_table
-from orchestration.defs.resources import WarehouseResource, fetch_dicts, table_exists
+from orchestration.defs.resources import WarehouseResource, table_exists
+from orchestration.warehouse.landing import LANDING_VERSION, read_state
 
 #: Plausible range of a growth rate in percent (a fall cannot exceed 100 %).
 GROWTH_MEASURES = ("yoy_pct", "change_pct", "avg_annual_growth_pct")
@@ -23,11 +38,99 @@ GRDP_COMPONENTS = (
 SHARE_TOLERANCE_PP = 1.5
 #: How many offending rows a check lists in its metadata.
 SHOWN = 50
-_DIGIT = re.compile(r"\d")
+#: Documents whose texts the span check fetches at a time.
+SPAN_CHECK_BATCH = 200
+_DIGIT = re.compile(r"[0-9]")
+
+Evaluation = Callable[[duckdb.DuckDBPyConnection], dg.AssetCheckResult]
 
 
-def _missing(what: str) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(passed=True, metadata={"note": f"{what} not built yet"})
+# ----------------------------------------------------------------- results per version
+
+
+def check_cache_path(warehouse: Path) -> Path:
+    """Where the check results of ``warehouse`` are remembered: next to it, hidden."""
+    return warehouse.with_name(f".{warehouse.name}.checks.json")
+
+
+def _metadata_to_json(metadata: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if isinstance(value, dg.MarkdownMetadataValue):
+            out[key] = {"md": value.md_str}
+        else:
+            out[key] = getattr(value, "value", value)
+    return out
+
+
+def _metadata_from_json(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {key: dg.MetadataValue.md(value["md"]) if isinstance(value, dict) and "md" in value
+            else value for key, value in metadata.items()}
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember(path: Path, version: str, name: str, result: dg.AssetCheckResult) -> None:
+    data = _load_cache(path)
+    if data.get("landing_version") != version:
+        data = {"landing_version": version, "results": {}}
+    data["results"][name] = {
+        "passed": result.passed,
+        "severity": result.severity.value,
+        "metadata": _metadata_to_json(dict(result.metadata or {})),
+        "evaluated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):  # best effort: evaluated again next time
+        tmp.unlink(missing_ok=True)
+
+
+def _recalled(path: Path, version: str, name: str) -> dg.AssetCheckResult | None:
+    data = _load_cache(path)
+    if data.get("landing_version") != version:
+        return None
+    found = (data.get("results") or {}).get(name)
+    if not found:
+        return None
+    metadata = _metadata_from_json(found.get("metadata") or {})
+    metadata["evaluated"] = (f"{found.get('evaluated_at')}: the landing tables have not "
+                             "changed since")
+    return dg.AssetCheckResult(passed=bool(found["passed"]),
+                               severity=dg.AssetCheckSeverity(found["severity"]),
+                               metadata=metadata)
+
+
+def _checked(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, name: str,
+             required: tuple[str, ...], evaluate: Evaluation) -> dg.AssetCheckResult:
+    """Run ``evaluate`` on what the run sees, or recall its result for this landing
+    version; a note instead when a required landing table does not exist yet."""
+    cache = check_cache_path(warehouse.published_path)
+    with warehouse.read_only(context.run.run_id) as con:
+        for table in required:
+            if not table_exists(con, "landing", table):
+                return dg.AssetCheckResult(
+                    passed=True, metadata={"note": f"landing.{table} not built yet"})
+        version = read_state(con).get(LANDING_VERSION)
+        if version:
+            recalled = _recalled(cache, version, name)
+            if recalled is not None:
+                return recalled
+        result = evaluate(con)
+    if version:
+        _remember(cache, version, name, result)
+    return result
+
+
+# --------------------------------------------------------------------------- checks
 
 
 @dg.asset_check(
@@ -35,21 +138,70 @@ def _missing(what: str) -> dg.AssetCheckResult:
     name="no_quarantined_files",
     description="No raw file was quarantined (lists every quarantined file with the reason).",
 )
-def no_quarantined_files(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.read_only() as con:
-        if not table_exists(con, "landing", "quarantined_files"):
-            return _missing("landing.quarantined_files")
+def no_quarantined_files(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    def evaluate(con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         rows = con.execute(
             "select source_id, reason from landing.quarantined_files order by source_id"
         ).fetchall()
-    return dg.AssetCheckResult(
-        passed=not rows,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "quarantined_count": len(rows),
-            "quarantined_files": dg.MetadataValue.md(markdown_table(["file", "reason"], rows)),
-        },
-    )
+        return dg.AssetCheckResult(
+            passed=not rows,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "quarantined_count": len(rows),
+                "quarantined_files": dg.MetadataValue.md(
+                    markdown_table(["file", "reason"], rows)),
+            },
+        )
+
+    return _checked(context, warehouse, "no_quarantined_files", ("quarantined_files",),
+                    evaluate)
+
+
+def bad_spans(con: duckdb.DuckDBPyConnection) -> tuple[int, list[tuple]]:
+    """(observations checked, the observations whose span does not slice its document's
+    text to a mention with a digit). One pass over the observations and the texts in
+    source_id order, a document's text in memory only while its observations are checked:
+    Python slices a text in constant time, where SQL's substring() walks the UTF-8 text up
+    to the offset (10 s for 373,000 observations in 10,000 documents, against 1.5 s)."""
+    observations = con.cursor()
+    texts = con.cursor()
+    try:
+        observations.execute(
+            "select observation_id, source_id, span_start, span_end, mention "
+            "from landing.observations order by source_id, span_start")
+        texts.execute(
+            "select source_id, text from landing.source_documents where source_id in "
+            "(select source_id from landing.observations) order by source_id")
+        checked, bad = 0, []
+        text_id, text = None, None
+        pending_texts: list[tuple[str, str]] = []
+        while rows := observations.fetchmany(SPAN_CHECK_BATCH * 20):
+            for observation_id, source_id, start, end, mention in rows:
+                checked += 1
+                while text_id is None or text_id < source_id:
+                    if not pending_texts:
+                        pending_texts = texts.fetchmany(SPAN_CHECK_BATCH)[::-1]
+                        if not pending_texts:
+                            text_id, text = "\U0010ffff", None  # past the last document
+                            break
+                    text_id, text = pending_texts.pop()
+                if text_id != source_id:
+                    problem, piece = "document not in source_documents", ""
+                else:
+                    piece = text[start:end]
+                    problem = (
+                        "span outside the text" if not (0 <= start < end <= len(text))
+                        else "no digit in the span" if not _DIGIT.search(piece)
+                        else "span text differs from mention" if piece != mention
+                        else None)
+                if problem:
+                    bad.append((observation_id, source_id, start, end, mention, piece, problem))
+        return checked, bad
+    finally:
+        observations.close()
+        texts.close()
 
 
 @dg.asset_check(
@@ -60,47 +212,24 @@ def no_quarantined_files(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         "equal to the observation's `mention`."
     ),
 )
-def spans_index_numbers(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.read_only() as con:
-        if not table_exists(con, "landing", "observations"):
-            return _missing("landing.observations")
-        rows = fetch_dicts(
-            con,
-            "select observation_id, source_id, span_start, span_end, mention "
-            "from landing.observations order by source_id, span_start",
+def spans_index_numbers(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    def evaluate(con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
+        checked, bad = bad_spans(con)
+        return dg.AssetCheckResult(
+            passed=not bad,
+            metadata={
+                "observations_checked": checked,
+                "bad_spans": len(bad),
+                "examples": dg.MetadataValue.md(markdown_table(
+                    ["observation_id", "source_id", "start", "end", "mention", "text at span",
+                     "problem"], bad[:SHOWN])),
+            },
         )
-        texts = dict(con.execute(
-            "select source_id, text from landing.source_documents where source_id in "
-            "(select distinct source_id from landing.observations)"
-        ).fetchall())
-    bad = []
-    for r in rows:
-        text = texts.get(r["source_id"])
-        if text is None:
-            bad.append((r["observation_id"], r["source_id"], r["span_start"], r["span_end"],
-                        r["mention"], "", "document not in source_documents"))
-            continue
-        piece = text[r["span_start"]:r["span_end"]]
-        problem = None
-        if not (0 <= r["span_start"] < r["span_end"] <= len(text)):
-            problem = "span outside the text"
-        elif not _DIGIT.search(piece):
-            problem = "no digit in the span"
-        elif piece != r["mention"]:
-            problem = "span text differs from mention"
-        if problem:
-            bad.append((r["observation_id"], r["source_id"], r["span_start"], r["span_end"],
-                        r["mention"], piece, problem))
-    return dg.AssetCheckResult(
-        passed=not bad,
-        metadata={
-            "observations_checked": len(rows),
-            "bad_spans": len(bad),
-            "examples": dg.MetadataValue.md(markdown_table(
-                ["observation_id", "source_id", "start", "end", "mention", "text at span",
-                 "problem"], bad[:SHOWN])),
-        },
-    )
+
+    return _checked(context, warehouse, "spans_index_numbers",
+                    ("observations", "source_documents"), evaluate)
 
 
 @dg.asset_check(
@@ -111,10 +240,10 @@ def spans_index_numbers(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         f"{GROWTH_MIN:g}..{GROWTH_MAX:g} %."
     ),
 )
-def growth_rates_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.read_only() as con:
-        if not table_exists(con, "landing", "observations"):
-            return _missing("landing.observations")
+def growth_rates_plausible(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    def evaluate(con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         measures = ", ".join(f"'{m}'" for m in GROWTH_MEASURES)
         checked = con.execute(
             f"select count(*) from landing.observations where measure in ({measures})"
@@ -129,17 +258,19 @@ def growth_rates_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             """,
             [GROWTH_MIN, GROWTH_MAX, GROWTH_MIN, GROWTH_MAX],
         ).fetchall()
-    return dg.AssetCheckResult(
-        passed=not bad,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "growth_observations": checked,
-            "implausible": len(bad),
-            "examples": dg.MetadataValue.md(markdown_table(
-                ["observation_id", "source_id", "indicator", "measure", "value", "mention"],
-                bad[:SHOWN])),
-        },
-    )
+        return dg.AssetCheckResult(
+            passed=not bad,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "growth_observations": checked,
+                "implausible": len(bad),
+                "examples": dg.MetadataValue.md(markdown_table(
+                    ["observation_id", "source_id", "indicator", "measure", "value", "mention"],
+                    bad[:SHOWN])),
+            },
+        )
+
+    return _checked(context, warehouse, "growth_rates_plausible", ("observations",), evaluate)
 
 
 @dg.asset_check(
@@ -151,10 +282,10 @@ def growth_rates_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         f"100 ± {SHARE_TOLERANCE_PP:g} %."
     ),
 )
-def grdp_shares_sum_to_100(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.read_only() as con:
-        if not table_exists(con, "landing", "observations"):
-            return _missing("landing.observations")
+def grdp_shares_sum_to_100(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    def evaluate(con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         codes = ", ".join(f"'{c}'" for c in GRDP_COMPONENTS)
         rows = con.execute(
             f"""
@@ -164,25 +295,27 @@ def grdp_shares_sum_to_100(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             group by all
             """
         ).fetchall()
-    groups: dict[tuple, dict[str, float]] = defaultdict(dict)
-    for source_id, geo, period, status, code, value in rows:
-        groups[(source_id, geo, period, status)][code] = value
-    complete = {k: v for k, v in groups.items() if len(v) == len(GRDP_COMPONENTS)}
-    bad = sorted(
-        (*key, round(sum(shares.values()), 2))
-        for key, shares in complete.items()
-        if abs(sum(shares.values()) - 100.0) > SHARE_TOLERANCE_PP
-    )
-    return dg.AssetCheckResult(
-        passed=not bad,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "complete_groups": len(complete),
-            "groups_off_100": len(bad),
-            "examples": dg.MetadataValue.md(markdown_table(
-                ["source_id", "geo", "period", "status", "sum of shares"], bad[:SHOWN])),
-        },
-    )
+        groups: dict[tuple, dict[str, float]] = defaultdict(dict)
+        for source_id, geo, period, status, code, value in rows:
+            groups[(source_id, geo, period, status)][code] = value
+        complete = {k: v for k, v in groups.items() if len(v) == len(GRDP_COMPONENTS)}
+        bad = sorted(
+            (*key, round(sum(shares.values()), 2))
+            for key, shares in complete.items()
+            if abs(sum(shares.values()) - 100.0) > SHARE_TOLERANCE_PP
+        )
+        return dg.AssetCheckResult(
+            passed=not bad,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "complete_groups": len(complete),
+                "groups_off_100": len(bad),
+                "examples": dg.MetadataValue.md(markdown_table(
+                    ["source_id", "geo", "period", "status", "sum of shares"], bad[:SHOWN])),
+            },
+        )
+
+    return _checked(context, warehouse, "grdp_shares_sum_to_100", ("observations",), evaluate)
 
 
 @dg.asset_check(
@@ -190,10 +323,10 @@ def grdp_shares_sum_to_100(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     name="periods_defined",
     description="Every period and base period of an observation has its row in landing.periods.",
 )
-def periods_defined(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.read_only() as con:
-        if not table_exists(con, "landing", "observations"):
-            return _missing("landing.observations")
+def periods_defined(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    def evaluate(con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         if not table_exists(con, "landing", "periods"):
             return dg.AssetCheckResult(passed=False, metadata={"note": "no landing.periods"})
         missing = con.execute(
@@ -209,16 +342,18 @@ def periods_defined(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             """
         ).fetchall()
         periods = con.execute("select count(*) from landing.periods").fetchone()[0]
-    return dg.AssetCheckResult(
-        passed=not missing,
-        metadata={
-            "periods": periods,
-            "undefined_codes": len(missing),
-            "examples": dg.MetadataValue.md(
-                markdown_table(["period_code", "uses"], missing[:SHOWN])
-            ),
-        },
-    )
+        return dg.AssetCheckResult(
+            passed=not missing,
+            metadata={
+                "periods": periods,
+                "undefined_codes": len(missing),
+                "examples": dg.MetadataValue.md(
+                    markdown_table(["period_code", "uses"], missing[:SHOWN])
+                ),
+            },
+        )
+
+    return _checked(context, warehouse, "periods_defined", ("observations",), evaluate)
 
 
 ASSET_CHECKS = [

@@ -19,20 +19,25 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
-from orchestration.warehouse.store import Warehouse
+from orchestration.defs.run_writes import StepWriter
+from orchestration.warehouse.dbt_vars import dbt_build_vars
+from orchestration.warehouse.store import Warehouse, pending_run_build
 
 # --------------------------------------------------------------------------------- dbt
 
-#: The dbt project; its profiles.yml lives beside dbt_project.yml.
+#: The dbt project; its profiles.yml lives beside dbt_project.yml. It is parsed with the
+#: builds' --vars so that their partial parse can be reused (see warehouse.dbt_vars).
 dbt_project = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR,
     profiles_dir=settings.DBT_PROJECT_DIR,
+    prepare_project_cli_args=["parse", "--quiet", "--vars", dbt_build_vars()],
 )
 
 
@@ -113,17 +118,33 @@ class WarehouseResource(dg.ConfigurableResource):
         """Private copy of the warehouse, published atomically if the block succeeds."""
         return self.store.staged_build(label)
 
+    def writer(self, context: Any, step: str) -> StepWriter:
+        """The warehouse as the writing step ``step`` of this run sees it: one build copy
+        per run, published by the run's last writing step (see run_writes)."""
+        return StepWriter(self.store, context, step)
+
     def connect_read_only(self) -> duckdb.DuckDBPyConnection:
         """Read-only connection to the published file (raises if it was never built)."""
         return self.store.connect_read_only()
 
     @contextlib.contextmanager
-    def read_only(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
-        """Read-only connection to the published file, or None if it does not exist yet.
+    def read_only(
+        self, run_id: str | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """Read-only connection to the published file, or None if it does not exist yet;
+        with ``run_id``, to that run's unpublished build if one of its steps wrote one.
 
         The connection is closed when the block ends.
         """
         store = self.store
+        pending = pending_run_build(store, run_id) if run_id else None
+        if pending is not None and pending.path.exists():
+            con = duckdb.connect(str(pending.path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+            return
         if not store.exists:
             yield None
             return

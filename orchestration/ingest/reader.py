@@ -14,7 +14,7 @@ import hashlib
 import os
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -352,7 +352,11 @@ def _listing(raw_dir: Path) -> list[_Entry]:
 
 
 def scan_raw_folder(
-    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None
+    raw_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ReadLimits | None = None,
+    reuse: Callable[[str, Path], SourceDocument | None] | None = None,
 ) -> RawScan:
     """Read every non-hidden file below ``raw_dir`` (recursively).
 
@@ -361,7 +365,9 @@ def scan_raw_folder(
     outside ``raw_dir`` (resolved) is opened: a symbolic link leading out of it is
     quarantined unread. Hidden names are listed as :class:`SkippedFile`. Of files with
     identical text, the later ones get ``duplicate_of`` = the first one's ``source_id``.
-    Raises FileNotFoundError if ``raw_dir`` itself does not exist.
+    Raises FileNotFoundError if ``raw_dir`` itself does not exist. ``reuse(source_id,
+    path)`` may return the document of an unchanged file instead of reading it (see
+    :mod:`orchestration.ingest.scan_cache`).
     """
     documents: list[SourceDocument] = []
     quarantined: dict[str, QuarantinedFile] = {}
@@ -384,8 +390,9 @@ def scan_raw_folder(
             continue
         seen.add(entry.source_id)
         try:
-            doc = read_document(entry.path, entry.source_id, max_bytes=max_bytes, raw_dir=root,
-                                limits=limits)
+            doc = (reuse(entry.source_id, entry.path) if reuse else None) or read_document(
+                entry.path, entry.source_id, max_bytes=max_bytes, raw_dir=root, limits=limits
+            )
         except UnreadableFileError as exc:
             quarantined[entry.source_id] = QuarantinedFile(
                 entry.source_id, file_name, exc.reason, exc.content_sha256, exc.byte_size

@@ -9,16 +9,20 @@ Tables
 ``landing.extraction_state``   which (document content, extractor version) each
                                document's observations came from (drives incremental runs)
 
-All writes go through :func:`replace_rows` inside one transaction on a build copy of
-the warehouse (see :mod:`orchestration.warehouse.store`).
+All writes go through :func:`replace_rows` / :func:`insert_rows` (bulk inserts) inside one
+transaction on the run's build copy of the warehouse (see
+:mod:`orchestration.warehouse.store`), and mark the landing state as changed
+(:func:`mark_landing_changed`, table ``pipeline.state``) so the marts are rebuilt.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 LANDING_DDL = r"""
 create schema if not exists landing;
@@ -122,6 +126,51 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(column name, DuckDB type) of ``landing.<table>`` in table order."""
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'landing' and table_name = ? order by ordinal_position",
+        [table],
+    ).fetchall()
+
+
+def _column(values: list[Any], duckdb_type: str) -> Any:
+    """One DataFrame column for ``values`` (Python objects, None for NULL): nullable
+    numbers for numeric types, plain objects otherwise (DuckDB reads str, date and
+    datetime objects natively; the insert casts every column to its table type)."""
+    if duckdb_type in ("DOUBLE", "FLOAT", "REAL"):
+        return pd.array(values, dtype="Float64")
+    if duckdb_type in ("INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT"):
+        return pd.array(values, dtype="Int64")
+    return pd.Series(values, dtype=object)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str,
+                rows: Iterable[Mapping[str, Any]]) -> int:
+    """Append ``rows`` to ``landing.<table>`` as ONE bulk insert (a DataFrame scanned by
+    DuckDB, not a statement per row). Missing keys become NULL. Returns the row count."""
+    if table not in LANDING_TABLES:
+        raise ValueError(f"unknown landing table {table!r}")
+    rows = list(rows)
+    if not rows:
+        return 0
+    columns = _column_types(con, table)
+    frame = pd.DataFrame({
+        name: _column([row.get(name) for row in rows], duckdb_type)
+        for name, duckdb_type in columns
+    })
+    view = f"_provstats_insert_{table}"
+    con.register(view, frame)
+    try:
+        names = ", ".join(name for name, _ in columns)
+        casts = ", ".join(f"cast({name} as {duckdb_type})" for name, duckdb_type in columns)
+        con.execute(f"insert into landing.{table} ({names}) select {casts} from {view}")
+    finally:
+        con.unregister(view)
+    return len(rows)
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -137,13 +186,56 @@ def replace_rows(
     """
     if table not in LANDING_TABLES:
         raise ValueError(f"unknown landing table {table!r}")
-    columns = table_columns(con, table)
     con.execute(f"delete from landing.{table}" + (f" where {where}" if where else ""), params)
-    values = [tuple(row.get(c) for c in columns) for row in rows]
-    if values:
-        placeholders = ", ".join("?" for _ in columns)
-        con.executemany(
-            f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders})",
-            values,
+    return insert_rows(con, table, rows)
+
+
+# ------------------------------------------------------------------ pipeline state
+# A tiny key/value table outside the landing contract: which landing state the marts were
+# built from, so a refresh with nothing new skips ``dbt build`` entirely.
+
+STATE_DDL = """
+create schema if not exists pipeline;
+create table if not exists pipeline.state (
+    key        varchar primary key,
+    value      varchar not null,
+    updated_at timestamp not null
+);
+"""
+
+#: Changes (a new random value) whenever a Python stage writes the landing schema.
+LANDING_VERSION = "landing_version"
+#: The landing_version the marts were last built from, and the dbt project they used.
+MARTS_LANDING_VERSION = "marts_landing_version"
+MARTS_PROJECT_FINGERPRINT = "marts_project_fingerprint"
+
+
+def read_state(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
+    """Every pipeline.state entry ({} when the table does not exist)."""
+    if con is None:
+        return {}
+    found = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'pipeline' and table_name = 'state'"
+    ).fetchone()
+    if not found or not found[0]:
+        return {}
+    return dict(con.execute("select key, value from pipeline.state").fetchall())
+
+
+def write_state(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    """Set pipeline.state entries (creating the table if needed)."""
+    con.execute(STATE_DDL)
+    for key, value in values.items():
+        con.execute(
+            "insert or replace into pipeline.state values (?, ?, current_timestamp)",
+            [key, value],
         )
-    return len(values)
+
+
+def mark_landing_changed(con: duckdb.DuckDBPyConnection) -> str:
+    """Record that the landing schema changed (the marts must be rebuilt); returns the new
+    landing version."""
+    version = uuid.uuid4().hex
+    write_state(con, **{LANDING_VERSION: version})
+    return version

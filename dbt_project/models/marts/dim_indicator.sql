@@ -13,7 +13,7 @@ observation_counts as (
     select
         indicator_code,
         count(*) as observation_count
-    from {{ ref('int_observations__enriched') }}
+    from {{ ref('int_observations__joined') }}
     where indicator_code is not null
     group by indicator_code
 ),

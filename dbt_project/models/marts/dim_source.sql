@@ -1,5 +1,8 @@
 -- One row per readable source document: its text (spans index it), publication
--- metadata, provenance and how many observations were extracted from it.
+-- metadata, provenance and how many observations were extracted from it. A view: the
+-- texts stay in landing.source_documents instead of being copied on every build.
+
+{{ config(materialized='view') }}
 
 with documents as (
     select * from {{ ref('stg_landing__source_documents') }}
@@ -14,7 +17,7 @@ observation_counts as (
         source_id,
         count(*) as observation_count,
         count(indicator_code) as catalogued_observation_count
-    from {{ ref('int_observations__enriched') }}
+    from {{ ref('int_observations__joined') }}
     group by source_id
 ),
 

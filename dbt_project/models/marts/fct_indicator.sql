@@ -2,9 +2,15 @@
 -- one row per number in one source document that states the value of an indicator
 -- (or an uncatalogued number, indicator_code NULL), for one place, period, measure and
 -- status. Every vintage of every value is kept: nothing is deduplicated here.
+--
+-- A view of int_observations__joined, which is incremental by source document: a
+-- refresh adds and removes the rows of the documents that changed and touches no other
+-- (see that model). The rows are stored once in the warehouse.
+
+{{ config(materialized='view') }}
 
 with observations as (
-    select * from {{ ref('int_observations__enriched') }}
+    select * from {{ ref('int_observations__joined') }}
 ),
 
 final as (
@@ -39,6 +45,7 @@ final as (
         evidence,
         extractor_version,
         content_sha256,
+        extracted_at,
 
         -- convenience: periods and the source's vintage
         period_grain,

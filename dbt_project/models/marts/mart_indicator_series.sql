@@ -2,20 +2,24 @@
 -- base_period_code (a NULL base is a key value of its own). The base period belongs to
 -- the key because "change_pct vs 2019" and "change_pct vs 2020" are different series.
 --
--- The chosen value of a series is its observation with the lowest preference_rank
--- (int_observations__enriched): latest publication date first (unknown date after any
--- known date), official_report before news when equally recent, then the earliest span.
--- Every other observation (earlier vintages included) stays in fct_indicator.
+-- The chosen value of a series is its first observation under the source-preference
+-- rule (macros/source_preference_order.sql, the order of
+-- int_observations__enriched.preference_rank): latest publication date first (unknown
+-- date after any known date), official_report before news when equally recent, then the
+-- earliest span. Every other observation (earlier vintages included) stays in
+-- fct_indicator.
 
 with observations as (
-    select * from {{ ref('int_observations__enriched') }}
+    select * from {{ ref('int_observations__joined') }}
     where series_key is not null
 ),
 
 chosen as (
     select *
     from observations
-    qualify row_number() over (partition by series_key order by preference_rank) = 1
+    qualify row_number() over (
+        partition by series_key order by {{ source_preference_order() }}
+    ) = 1
 ),
 
 agreement as (

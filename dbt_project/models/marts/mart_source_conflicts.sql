@@ -1,33 +1,81 @@
--- Pairs of statements of the same series whose values disagree (figures compared as
--- stated; see var agreement_tolerance; for ranges, either end). Pairs come from
--- different sources or from different places of the same source. A value repeated in
--- one document (a headline restated in the lead and the body) is one statement: its
--- first place is kept and n_statements counts the repetitions. One row per unordered
--- pair, observation_id_a < observation_id_b. Observations of an identical copy of a
--- document (dim_source.duplicate_of) are left out: they repeat the original's.
+-- Every value of a series that disagrees with the value the series shows. Side a is the
+-- series' chosen observation (mart_indicator_series: the source-preference rule); side b
+-- is one other value of the series — each distinct value once, shown by its preferred
+-- statement — whose figures differ from a's (compared as stated, see var
+-- agreement_tolerance; for ranges, either end). One row per series and conflicting
+-- value, so the mart grows with the number of distinct values, not with the square of
+-- the statements of a series (a series stated 1,000 times with 3 different values has 2
+-- rows, not 250,000 pairs). A value repeated in one document (a headline restated in the
+-- lead and the body) is one statement: n_statements_* count the repetitions in the
+-- shown document, n_sources_b the documents stating value b. Observations of an
+-- identical copy of a document (dim_source.duplicate_of) are left out: they repeat the
+-- original's.
 
 with observations as (
-    select * from {{ ref('int_observations__enriched') }}
+    select * from {{ ref('int_observations__joined') }}
     where series_key is not null
-      and source_id = canonical_source_id
+),
+
+-- the observation each series shows (the same rule as mart_indicator_series)
+chosen as (
+    select *
+    from observations
+    qualify row_number() over (
+        partition by series_key order by {{ source_preference_order() }}
+    ) = 1
+),
+
+comparable as (
+    select * from observations
+    where source_id = canonical_source_id
       and compare_low is not null
       and compare_high is not null
 ),
 
+-- one row per document and value of a series, at its first place in the document
 statements as (
     select
         *,
         count(*) over (
             partition by series_key, source_id, compare_low, compare_high
         )                                       as n_statements
-    from observations
+    from comparable
     qualify row_number() over (
         partition by series_key, source_id, compare_low, compare_high
         order by span_start, span_end, observation_id
     ) = 1
 ),
 
-pairs as (
+-- one row per distinct value of a series: its preferred statement and how many
+-- documents state it
+series_values as (
+    select
+        *,
+        count(*) over (
+            partition by series_key, compare_low, compare_high
+        )                                       as n_sources
+    from statements
+    qualify row_number() over (
+        partition by series_key, compare_low, compare_high
+        order by {{ source_preference_order() }}
+    ) = 1
+),
+
+chosen_statements as (
+    select
+        chosen.*,
+        coalesce(statements.n_statements, 1)    as n_statements
+    from chosen
+    left join statements
+        on statements.series_key = chosen.series_key
+       and statements.source_id = chosen.source_id
+       and statements.compare_low = chosen.compare_low
+       and statements.compare_high = chosen.compare_high
+    where chosen.compare_low is not null
+      and chosen.compare_high is not null
+),
+
+conflicts as (
     select
         a.series_key,
         a.indicator_code,
@@ -65,6 +113,7 @@ pairs as (
         b.mention                               as mention_b,
         a.n_statements                          as n_statements_a,
         b.n_statements                          as n_statements_b,
+        b.n_sources                             as n_sources_b,
         a.source_id = b.source_id               as same_source,
 
         -- the larger of the differences of the two comparison bounds (for points: of
@@ -77,10 +126,9 @@ pairs as (
             {{ relative_difference('a.compare_low', 'b.compare_low') }},
             {{ relative_difference('a.compare_high', 'b.compare_high') }}
         )                                       as relative_difference
-    from statements as a
-    inner join statements as b
+    from chosen_statements as a
+    inner join series_values as b
         on b.series_key = a.series_key
-       and a.observation_id < b.observation_id
     where not {{ values_agree('a', 'b') }}
       -- two readings of the very same number are not a conflict between places
       and not (a.source_id = b.source_id
@@ -98,7 +146,7 @@ periods as (
 
 final as (
     select
-        pairs.*,
+        conflicts.*,
         indicators.name_vi,
         indicators.name_en,
         indicators.category,
@@ -106,11 +154,11 @@ final as (
         periods.label_en,
         periods.start_date,
         periods.end_date
-    from pairs
+    from conflicts
     left join indicators
-        on indicators.indicator_code = pairs.indicator_code
+        on indicators.indicator_code = conflicts.indicator_code
     left join periods
-        on periods.period_code = pairs.period_code
+        on periods.period_code = conflicts.period_code
 )
 
 select * from final
