@@ -377,6 +377,7 @@ def test_unknown_measure_code_fails_the_build(tmp_path):
         assert f"SKIP relation marts.{model} " in result.stdout, result.stdout
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("column", "number"), [
     ("value", float("inf")), ("value", float("nan")), ("value_high", float("-inf")),
 ])

@@ -311,6 +311,7 @@ def run_cli(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.integration
 def test_cli_refuses_a_warehouse_inside_the_raw_folder(tmp_path):
     raw = tmp_path / "raw"
     write(raw / "doc.txt", DOCUMENT)
@@ -323,6 +324,7 @@ def test_cli_refuses_a_warehouse_inside_the_raw_folder(tmp_path):
     assert sorted(p.name for p in raw.iterdir()) == ["doc.txt"]  # nothing written
 
 
+@pytest.mark.integration
 def test_cli_gives_one_line_when_dagster_home_is_a_file(tmp_path):
     write(tmp_path / "raw" / "doc.txt", DOCUMENT)
     home = write(tmp_path / "dagster_home", "not a folder\n")
