@@ -608,3 +608,16 @@ def test_a_name_of_two_indicators_keeps_the_one_the_sentence_began_with() -> Non
     assert one(obs, "1,35 tỷ USD").indicator_code == "fdi_capital"
     assert one(obs, "112%").indicator_code == "fdi_capital"
     assert one(obs, "6").indicator_code == "fdi_capital"
+
+
+def test_a_long_indicator_name_right_after_a_percentage_is_its_subject() -> None:
+    obs = extract(
+        "Đến hết năm 2024, 98,6% xã có đường ô tô đến trung tâm xã được rải nhựa hoặc bê "
+        "tông của tỉnh Hà Giang, tăng 9,3% so với năm 2020.",
+        dt.date(2025, 1, 14),
+    )
+    o = one(obs, "98,6%")
+    assert (o.indicator_code, o.measure) == ("paved_commune_roads_share", "level")
+    change = one(obs, "9,3%")
+    assert (change.indicator_code, change.measure, change.unit) == (
+        "paved_commune_roads_share", "change_abs", "PP")

@@ -880,7 +880,7 @@ class SentenceReader:
                 dec, how = named
                 return dec, how + " (the clause the bracket belongs to)"
         # a name right after the number: "giảm 2% hộ nghèo", "đón 7,5 triệu lượt khách du lịch"
-        after = self.toks_in(q.end, min(clause.end, q.end + 40))
+        after = [t for t in self.toks_in(q.end, clause.end) if t.start < q.end + 40]
         verbs_before = [t for t in self.toks_in(lo, q.start) if t.kind == "measure"]
         denominator = bool(verbs_before) and verbs_before[-1].role in ("share", "equal")
         if after and not denominator:
