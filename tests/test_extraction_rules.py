@@ -621,3 +621,16 @@ def test_a_long_indicator_name_right_after_a_percentage_is_its_subject() -> None
     change = one(obs, "9,3%")
     assert (change.indicator_code, change.measure, change.unit) == (
         "paved_commune_roads_share", "change_abs", "PP")
+
+
+def test_each_year_is_year_on_year_and_an_annual_average_is_an_average() -> None:
+    obs = extract(
+        "Giai đoạn 2026 - 2030, phấn đấu kéo giảm số vụ tai nạn giao thông hằng năm từ 5% "
+        "trở lên; tốc độ tăng trưởng GRDP bình quân hằng năm đạt 8,5%.",
+        dt.date(2025, 10, 20),
+    )
+    each = one(obs, "5%")
+    assert (each.indicator_code, each.measure, each.period.code) == (
+        "traffic_accidents", "yoy_pct", "2026/2030")
+    average = one(obs, "8,5%")
+    assert (average.indicator_code, average.measure) == ("grdp", "avg_annual_growth_pct")

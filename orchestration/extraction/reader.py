@@ -1496,8 +1496,10 @@ class SentenceReader:
                     if q.per == "năm" or (average and per_year):
                         return "avg_annual_change_abs", direction, "giảm … %/năm (a rate)", None
                     return "change_abs", direction, "tăng/giảm … % (a rate: points)", None
-                if average or per_year:
+                if average or q.per == "năm":
                     return "avg_annual_growth_pct", direction, "bình quân … /năm", None
+                if per_year:  # "hằng năm giảm ≥ 5%": each year on the year before
+                    return "yoy_pct", direction, "hằng năm (each year)", None
                 return "yoy_pct", direction, change.text if change else "tăng/giảm", None
             if self.state.share and not rate and not measures:
                 return "share_pct", 0, "the structure the sentence spoke of", None
