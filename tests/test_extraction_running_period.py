@@ -55,3 +55,13 @@ def test_a_percentage_of_plan_by_the_end_of_a_month_runs_from_january():
     )
     assert obs["75%"].period.code == "2025-01/2025-09"
     assert obs["75%"].status == "target"
+
+
+def test_a_stock_kept_each_year_of_a_plan_period_keeps_the_period():
+    obs = _by_mention(
+        "Kết quả thực hiện giai đoạn 2021 - 2025 của tỉnh Cà Mau\n\n"
+        "Giai đoạn 2021 - 2025, diện tích nuôi trồng thủy sản hằng năm duy trì trên 280.000 ha.",
+        "2025-10-15",
+    )
+    assert obs["280.000 ha"].indicator_code == "aquaculture_area"
+    assert obs["280.000 ha"].period.code == "2021/2025"

@@ -740,7 +740,10 @@ class SentenceReader:
         status_d = self._status(q, clause, period, own_period, ind)
         ev["status"] = status_d.evidence()
         status = status_d.value
-        period = self._adjust_period(period, period_d, measure, status, ind, own_period, ev)
+        each_year = any(v.role == "per_year" for v in verbs)
+        period = self._adjust_period(
+            period, period_d, measure, status, ind, own_period, ev, each_year
+        )
         geo_d = self._geo(q, clause, host, subject)
         ev["geo"] = geo_d.evidence()
         unit, factor = _unit_and_factor(q, ind, measure)
@@ -1657,6 +1660,7 @@ class SentenceReader:
         ind: Indicator | None,
         own: bool,
         ev: dict[str, Any],
+        each_year: bool = False,
     ) -> Period:
         if measure in ("avg_annual_growth_pct", "avg_annual_change_abs"):
             if period.grain != "years":
@@ -1666,6 +1670,10 @@ class SentenceReader:
                     return multi
             return period
         flow = bool(d.cue and _FLOW_PHRASE.search(d.cue))
+        if each_year and period.grain == "years":
+            # "diện tích … hàng năm duy trì trên 1.256 ha": each year of the period
+            ev["period_rule"] = "each year of the period"
+            return period
         if ind is not None and ind.is_stock and period.grain != "year" and not flow:
             ev["period_rule"] = "a stock takes the year it is measured in"
             return Period.year(period.end.year)
