@@ -634,3 +634,13 @@ def test_each_year_is_year_on_year_and_an_annual_average_is_an_average() -> None
         "traffic_accidents", "yoy_pct", "2026/2030")
     average = one(obs, "8,5%")
     assert (average.indicator_code, average.measure) == ("grdp", "avg_annual_growth_pct")
+
+
+def test_vehicles_each_day_at_the_border_gates_are_the_daily_count() -> None:
+    obs = extract(
+        "Năm 2024, kim ngạch xuất nhập khẩu qua các cửa khẩu của tỉnh Hà Giang đạt 1,2 tỷ USD. "
+        "Bình quân mỗi ngày có khoảng 410 xe hàng được thông quan.",
+        dt.date(2025, 1, 6),
+    )
+    o = one(obs, "410 xe hàng")
+    assert (o.indicator_code, o.unit) == ("border_vehicles_per_day", "VEHICLE_PER_DAY")
