@@ -230,6 +230,21 @@ def test_dbt_assets_report_row_counts_column_types_and_failing_rows(e2e):
     assert types["observation_id"] == "varchar" and types["value"] == "double"
     seed = metadata_of(e2e.first, ["reference", "indicators"])
     assert seed["dagster/row_count"] == e2e.env.scalar("select count(*) from reference.indicators")
+    # every model and seed built reports both: tables, the incremental table and the views
+    # (dagster-dbt's fetch_row_counts() leaves views out; fct_indicator is one)
+    kinds = {r["relation"]: r["table_type"] for r in e2e.env.query(
+        "select table_schema || '.' || table_name as relation, table_type "
+        "from information_schema.tables "
+        "where table_schema in ('staging', 'intermediate', 'marts', 'reference')")}
+    assert "VIEW" in kinds.values() and "BASE TABLE" in kinds.values()
+    for relation in kinds:
+        meta = metadata_of(e2e.first, relation.split("."))
+        assert meta.get("dagster/row_count") == e2e.env.scalar(
+            f"select count(*) from {relation}"), relation
+        reported = {c.name for c in meta["dagster/column_schema"].columns}
+        assert reported == {r["column_name"] for r in e2e.env.query(
+            "select column_name from information_schema.columns "
+            "where table_schema || '.' || table_name = ?", [relation])}, relation
     # a check that did not pass lists the rows it found, whole rows for not_null
     not_passed = [e for e in e2e.first.get_asset_check_evaluations() if not e.passed]
     ids = {r["observation_id"] for r in e2e.env.query(
