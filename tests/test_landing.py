@@ -58,6 +58,23 @@ def test_rows_of_every_type_round_trip(con):
     ]
 
 
+def test_nan_is_kept_as_nan_not_null(con):
+    """pandas and DuckDB's DataFrame scan read NaN as missing; a NaN stored as NULL would
+    pass the dbt test that refuses non-finite values (and become a value-less fact)."""
+    awkward = [0.1 + 0.2, 1e-310, -1.7976931348623157e308, 18063.8]
+    rows = [_observation(1, value=float("nan"), value_low=None, value_high=float("-inf")),
+            *(_observation(2 + i, value=v, value_low=v) for i, v in enumerate(awkward)),
+            _observation(9, value=None, value_low=2.5)]
+    insert_rows(con, "observations", rows)
+    got = con.execute(
+        "select value, isnan(value), value is null, value_low, value_high "
+        "from landing.observations order by observation_id").fetchall()
+    assert got[0][1:] == (True, False, None, float("-inf"))
+    # every other number exactly as given (the NaN column goes through text)
+    assert [(v, low) for v, _, _, low, _ in got[1:5]] == [(v, v) for v in awkward]
+    assert got[5] == (None, None, True, 2.5, None)
+
+
 def test_dates_timestamps_and_missing_keys(con):
     documents = [{
         "source_id": f"{i}.txt", "file_name": f"{i}.txt", "content_sha256": "c",

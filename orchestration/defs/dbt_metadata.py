@@ -9,9 +9,11 @@
   test's compiled SQL right after ``dbt build`` (no ``store_failures`` tables are written
   into the warehouse).
 * :func:`with_table_metadata`: row counts and column types of the models and seeds
-  built, with dagster-dbt's ``fetch_row_counts()`` / ``fetch_column_metadata()``; the dbt
-  adapter's read-only DuckDB handle on the build copy is closed afterwards, so the copy
-  can be checkpointed and published.
+  built, with dagster-dbt's ``fetch_row_counts()`` / ``fetch_column_metadata()`` — and
+  the row counts of views, which dagster-dbt leaves out (``fct_indicator``, ``dim_source``
+  and the staging layer are views; counting them is cheap in DuckDB); the dbt adapter's
+  read-only DuckDB handle on the build copy is closed afterwards, so the copy can be
+  checkpointed and published.
 """
 
 from __future__ import annotations
@@ -228,12 +230,44 @@ def _duckdb_types(event: Any) -> Any:
     })
 
 
+_ROW_COUNT_KEY = "dagster/row_count"
+
+
+def _materialized_node(event: Any, invocation: DbtCliInvocation) -> Mapping[str, Any] | None:
+    """The manifest node of a model or seed materialisation event (None for others)."""
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return None
+    return ((invocation.manifest or {}).get("nodes") or {}).get(_unique_id(event))
+
+
+def _with_view_row_count(event: Any, invocation: DbtCliInvocation) -> Any:
+    """The event with the row count of its view: dagster-dbt's ``fetch_row_counts()``
+    skips views (their query could be costly in general); here views select from
+    stored tables and DuckDB answers ``count(*)`` from them without running the joins."""
+    node = _materialized_node(event, invocation)
+    adapter = invocation.adapter
+    if (adapter is None or node is None or _ROW_COUNT_KEY in event.metadata
+            or (node.get("config") or {}).get("materialized") != "view"):
+        return event
+    try:
+        with adapter.connection_named(f"row_count_{node['unique_id']}"):
+            _, table = adapter.execute(
+                f"select count(*) as row_count from {node['relation_name']}", fetch=True)
+        row_count = int(table[0][0])
+    except Exception as error:  # metadata only: never fails the build
+        dg.get_dagster_logger().warning(
+            f"could not count the rows of the view {node.get('name')}: {error}")
+        return event
+    return event.with_metadata({**event.metadata, _ROW_COUNT_KEY: row_count})
+
+
 def with_table_metadata(events: Sequence[Any], invocation: DbtCliInvocation) -> list[Any]:
     """Row count (``dagster/row_count``) and column types (``dagster/column_schema``) of
-    every model and seed materialised, read from the build copy after dbt exited."""
+    every model (tables, incremental tables and views) and seed materialised, read from
+    the build copy after dbt exited."""
     try:
         return [
-            _duckdb_types(event)
+            _duckdb_types(_with_view_row_count(event, invocation))
             for event in DbtEventIterator(iter(events), invocation)
             .fetch_row_counts()
             .fetch_column_metadata(with_column_lineage=False)

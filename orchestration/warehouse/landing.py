@@ -138,8 +138,18 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 def _column(values: list[Any], duckdb_type: str) -> Any:
     """One DataFrame column for ``values`` (Python objects, None for NULL): nullable
     numbers for numeric types, plain objects otherwise (DuckDB reads str, date and
-    datetime objects natively; the insert casts every column to its table type)."""
+    datetime objects natively; the insert casts every column to its table type).
+
+    A NaN stays NaN, never NULL: both pandas' nullable arrays and DuckDB's DataFrame scan
+    read NaN as a missing value, which would turn a number the extractor got wrong into
+    an observation without a value and hide it from the dbt test that refuses non-finite
+    values (``fct_indicator_values_are_finite``). A floating-point column holding a NaN
+    is therefore passed as text (``repr`` round-trips every float; 'nan' and 'inf' cast
+    back to DOUBLE exactly)."""
     if duckdb_type in ("DOUBLE", "FLOAT", "REAL"):
+        if any(value is not None and value != value for value in values):
+            return pd.Series([None if value is None else repr(float(value))
+                              for value in values], dtype=object)
         return pd.array(values, dtype="Float64")
     if duckdb_type in ("INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT"):
         return pd.array(values, dtype="Int64")
