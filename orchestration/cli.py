@@ -174,9 +174,8 @@ def refresh(*, full: bool, log_level: str = "INFO", verbose: bool = False) -> in
         return EXIT_NOT_STARTED
     progress = RunProgress(out=sys.stdout, stages=asset_stages(job))
     job = job.with_logger_defs({**job.loggers, "progress": progress_logger(progress)})
-    loggers: dict[str, Any] = {"progress": {}}
-    if verbose:
-        loggers["console"] = {"config": {"log_level": log_level}}
+    # Dagster's event log goes to the console with --verbose, else to the log file
+    loggers: dict[str, Any] = {"progress": {}, "console": {"config": {"log_level": log_level}}}
     run_config: dict[str, Any] = {"loggers": loggers}
     if full:
         run_config["ops"] = {"observations": {"config": {"full_refresh": True}}}

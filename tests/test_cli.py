@@ -69,7 +69,9 @@ def test_refresh_names_extraction_errors_and_exits_3(defs, two_documents, monkey
     # everything Dagster and dbt said is in the log file the summary names
     log = next(line.split(maxsplit=2)[2] for line in lines if line.startswith("  full log"))
     text = Path(log).read_text(encoding="utf-8")
-    assert "Finished running" in text and "PASS=" in text
+    assert "Finished running" in text and "PASS=" in text  # dbt's output
+    assert " - dagster - INFO - refresh_warehouse - " in text  # Dagster's log
+    assert "observations - stage extraction" in text
 
 
 def test_refresh_verbose_prints_the_whole_log(defs, two_documents, capsys):
