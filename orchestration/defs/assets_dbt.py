@@ -339,8 +339,8 @@ def dbt_warehouse(
                         "dbt_logs": dg.MetadataValue.path(str(invocation.target_path)),
                     },
                 )
-            # row counts and column types of the built models (adapter closed before publishing)
-            events = with_table_metadata(events, invocation)
+            # row counts and column types of the built models, read before publishing
+            events = with_table_metadata(events, invocation, build_path)
             built_key = _record_build(build_path, fingerprint) if whole_project else None
     if built_key:
         _remember_dbt_checks(checks_cache, built_key, events)

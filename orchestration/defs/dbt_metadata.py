@@ -8,17 +8,14 @@
   :data:`FAILING_ROWS_SHOWN` of the rows it found, read from the build copy with the
   test's compiled SQL right after ``dbt build`` (no ``store_failures`` tables are written
   into the warehouse).
-* :func:`with_table_metadata`: row counts and column types of the models and seeds
-  built, with dagster-dbt's ``fetch_row_counts()`` / ``fetch_column_metadata()`` — and
-  the row counts of views, which dagster-dbt leaves out (``fct_indicator``, ``dim_source``
-  and the staging layer are views; counting them is cheap in DuckDB); the dbt adapter's
-  read-only DuckDB handle on the build copy is closed afterwards, so the copy can be
-  checkpointed and published.
+* :func:`with_table_metadata`: row counts and column types of the models (views
+  included: ``fct_indicator``, ``dim_source`` and the staging layer are views) and seeds
+  built, read from the build copy with one read-only DuckDB connection, closed before the
+  copy is checkpointed and published.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,9 +25,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 import yaml
-from dagster._record import replace
 from dagster_dbt import DbtCliInvocation
-from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
 from orchestration import settings
 from orchestration.defs.formatting import markdown_table
@@ -194,42 +189,7 @@ def failed_check_results(events: Iterable[Any]) -> list[Any]:
 
 
 # ------------------------------------------------------------------ row counts, types
-def _close_adapter(invocation: DbtCliInvocation) -> None:
-    """Close the dbt adapter's DuckDB database (read-only, on the build copy)."""
-    adapter = invocation.adapter
-    if adapter is None:
-        return
-    with contextlib.suppress(Exception):
-        adapter.cleanup_connections()
-    manager = type(adapter.connections)
-    environment = getattr(manager, "_ENV", None)
-    if environment is not None:
-        with contextlib.suppress(Exception):
-            environment.close()
-        with contextlib.suppress(Exception):
-            manager.close_all_connections()
-
-
 _COLUMN_SCHEMA_KEY = "dagster/column_schema"
-#: dbt reports DuckDB's VARCHAR as "character varying(256)"; DuckDB has no length limit.
-_DBT_STRING_TYPE = re.compile(r"^character varying(\(\d+\))?$", re.IGNORECASE)
-
-
-def _duckdb_types(event: Any) -> Any:
-    """The event with its column schema's types as DuckDB names them, in lower case like
-    the `data_type`s of the model YAML."""
-    schema = (getattr(event, "metadata", None) or {}).get(_COLUMN_SCHEMA_KEY)
-    schema = getattr(schema, "value", schema)
-    if not isinstance(schema, dg.TableSchema):
-        return event
-    columns = [replace(c, type=_DBT_STRING_TYPE.sub("varchar", c.type).lower())
-               for c in schema.columns]
-    return event.with_metadata({
-        **event.metadata,
-        _COLUMN_SCHEMA_KEY: dg.TableSchema(columns=columns, constraints=schema.constraints),
-    })
-
-
 _ROW_COUNT_KEY = "dagster/row_count"
 
 
@@ -240,37 +200,64 @@ def _materialized_node(event: Any, invocation: DbtCliInvocation) -> Mapping[str,
     return ((invocation.manifest or {}).get("nodes") or {}).get(_unique_id(event))
 
 
-def _with_view_row_count(event: Any, invocation: DbtCliInvocation) -> Any:
-    """The event with the row count of its view: dagster-dbt's ``fetch_row_counts()``
-    skips views (their query could be costly in general); here views select from
-    stored tables and DuckDB answers ``count(*)`` from them without running the joins."""
-    node = _materialized_node(event, invocation)
-    adapter = invocation.adapter
-    if (adapter is None or node is None or _ROW_COUNT_KEY in event.metadata
-            or (node.get("config") or {}).get("materialized") != "view"):
-        return event
-    try:
-        with adapter.connection_named(f"row_count_{node['unique_id']}"):
-            _, table = adapter.execute(
-                f"select count(*) as row_count from {node['relation_name']}", fetch=True)
-        row_count = int(table[0][0])
-    except Exception as error:  # metadata only: never fails the build
-        dg.get_dagster_logger().warning(
-            f"could not count the rows of the view {node.get('name')}: {error}")
-        return event
-    return event.with_metadata({**event.metadata, _ROW_COUNT_KEY: row_count})
+def _quoted(*names: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
 
 
-def with_table_metadata(events: Sequence[Any], invocation: DbtCliInvocation) -> list[Any]:
-    """Row count (``dagster/row_count``) and column types (``dagster/column_schema``) of
-    every model (tables, incremental tables and views) and seed materialised, read from
-    the build copy after dbt exited."""
+def with_table_metadata(
+    events: Sequence[Any], invocation: DbtCliInvocation, build_path: Path
+) -> list[Any]:
+    """Row count (``dagster/row_count``) and column types (``dagster/column_schema``, as
+    DuckDB names them, in lower case like the models' ``data_type``) of every model
+    (tables, incremental tables and views) and seed materialised.
+
+    Read from the build copy after dbt exited, with one read-only connection and two
+    queries (dagster-dbt's ``fetch_row_counts()`` / ``fetch_column_metadata()`` open a
+    dbt adapter connection per model and skip views: seconds per build). A view is
+    counted too: here views select from stored tables and DuckDB answers ``count(*)``
+    without running their joins. Metadata only: an error is logged, never raised."""
+    relations: dict[str, tuple[str, str]] = {}
+    for event in events:
+        node = _materialized_node(event, invocation)
+        if node is not None:
+            relations[node["unique_id"]] = (node["schema"], node.get("alias") or node["name"])
+    if not relations or not build_path.exists():
+        return list(events)
     try:
-        return [
-            _duckdb_types(_with_view_row_count(event, invocation))
-            for event in DbtEventIterator(iter(events), invocation)
-            .fetch_row_counts()
-            .fetch_column_metadata(with_column_lineage=False)
-        ]
+        con = duckdb.connect(str(build_path), read_only=True)
+    except duckdb.Error as error:
+        dg.get_dagster_logger().warning(f"could not read row counts and column types: {error}")
+        return list(events)
+    columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
+    counts: dict[str, int] = {}
+    try:
+        for schema, table, column, data_type in con.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            columns.setdefault((schema, table), []).append(
+                dg.TableColumn(column, data_type.lower())
+            )
+        uids = list(relations)
+        union = " union all ".join(
+            f"select {i} as k, count(*) as n from {_quoted(*relations[uid])}"
+            for i, uid in enumerate(uids)
+        )
+        counts = {uids[k]: int(n) for k, n in con.execute(union).fetchall()}
+    except duckdb.Error as error:
+        dg.get_dagster_logger().warning(f"could not read row counts and column types: {error}")
     finally:
-        _close_adapter(invocation)
+        con.close()
+    out = []
+    for event in events:
+        uid = _unique_id(event)
+        if uid in relations and isinstance(event, dg.Output | dg.AssetMaterialization):
+            extra: dict[str, Any] = {}
+            if uid in counts:
+                extra[_ROW_COUNT_KEY] = counts[uid]
+            if relations[uid] in columns:
+                extra[_COLUMN_SCHEMA_KEY] = dg.TableSchema(columns=columns[relations[uid]])
+            if extra:
+                event = event.with_metadata({**event.metadata, **extra})
+        out.append(event)
+    return out
