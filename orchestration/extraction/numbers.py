@@ -41,7 +41,6 @@ _NUM = (
 NUM_RE = re.compile(rf"(?<![\w.,/+:])(?:{_NUM})")
 _FRACTION = re.compile(rf"\s*/\s*({_NUM})(?![\d/])")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|đến|tới)\s*")
-_FROM = re.compile(r"(?:^|\s|\()từ\s*$")
 _DATE_AFTER = re.compile(r"\s*[/-]\s*[0-9]{1,2}\s*[/-]\s*[0-9]{2,4}(?![0-9])")  # d/m/y
 _DAY_MONTH = re.compile(r"\s*/\s*(?:[1-9]|1[0-2])(?![0-9/])")
 _DAY_WORD = re.compile(r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|mùng)\s*$")

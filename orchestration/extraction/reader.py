@@ -174,7 +174,7 @@ _WHOLE_PLACES = frozenset({"province", "national", "self"})
 #: "cao hơn mức (tăng|chung) X": X is the level compared with
 _COMPARED_LEVEL = re.compile(r"(?<!\w)mức(?!\w)")
 #: "5,05% của cả nước", "11,2% của cùng kỳ": a number said of the place or period after it
-_OF_PLACE = re.compile(r"\s*của\s+")
+_SAID_OF = re.compile(r"\s*của\s+")
 #: "X của [khu vực] Y": X of Y (a few words may stand before Y's name)
 _OF_THING = re.compile(r"\s*của\s+(?:[^\W\d_]+\s+){0,2}")
 #: what separates the numbers of a list ("12%, 15% và 35%")
@@ -1608,7 +1608,7 @@ class SentenceReader:
         owner = [
             p
             for p in self.all_periods_in(q.end, q.end + 8)
-            if not p.is_name and _OF_PLACE.fullmatch(s, q.end, p.start)
+            if not p.is_name and _SAID_OF.fullmatch(s, q.end, p.start)
         ]
         if owner:
             reference = self.state.period or self.scope.find("period")
@@ -1874,7 +1874,7 @@ class SentenceReader:
             return self._place_decision(t)
         # "mức tăng 5,05% của cả nước": the place the number is said of, right after it
         owner = self._place_in(q.end, min(clause.end, q.end + 40))
-        if owner is not None and _OF_PLACE.fullmatch(s, q.end, owner.start):
+        if owner is not None and _SAID_OF.fullmatch(s, q.end, owner.start):
             return self._place_decision(owner)
         # a bracketed number naming no place takes the place of the noun before the bracket
         if host is not None:

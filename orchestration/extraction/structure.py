@@ -62,7 +62,6 @@ _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St
 _LETTERS = re.compile(r"[^\W\d_]")
 _UPPER_LETTERS = re.compile(rf"[{UPPER}]")
 _SENTENCE_END = re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
-_TABLE_CELL_SEP = re.compile(r"\s*\|\s*")
 _DATE_ONLY = re.compile(
     r"^[\s\w,.:|()+-]{0,30}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}[\s\w,.:|()+-]{0,30}$"
     r"|^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*$"
