@@ -101,6 +101,22 @@ def bench_extraction_speed(raw_dir: Path, repeat: int) -> None:
           f"{size / 1e6:.3f} MB in {best:.3f} CPU s: {size / 1e6 / best:.2f} MB/s per core")
 
 
+def bench_numbers_per_sentence() -> None:
+    """One sentence holding 1k / 10k / 100k numbers: time should grow linearly (the same
+    microseconds per number on every row)."""
+    print("numbers in one sentence (linear: the same µs per number on every row)")
+    extraction.extract_observations("Năm 2024 tăng 1%.")  # word lists compiled before timing
+    for pattern in ("tăng {i},5%, ", "đạt {i}.{j:03d} tỷ đồng, "):
+        for n in (1_000, 10_000, 100_000):
+            text = "Năm 2024, tổng thu ngân sách của tỉnh " + "".join(
+                pattern.format(i=i % 97 + 1, j=i % 1000) for i in range(n)) + "."
+            t0 = time.process_time()
+            found = extraction.extract_observations(text)
+            seconds = time.process_time() - t0
+            print(f"  {pattern.strip()!r:<26} {n:>8,} numbers {len(text) / 1e6:6.2f} MB "
+                  f"{len(found):>8,} obs {seconds:8.2f}s {seconds / n * 1e6:7.1f} µs/number")
+
+
 def bench_nested_html() -> None:
     """Reading a page nested 1k / 10k / 100k elements deep: time should grow linearly."""
     from orchestration.ingest.html_article import extract_article
@@ -282,6 +298,7 @@ def main() -> int:
     scan = bench_scan(raw_dir, args.repeat)
     bench_extraction(scan, args.repeat)
     bench_extraction_speed(raw_dir, args.repeat)
+    bench_numbers_per_sentence()
     bench_nested_html()
     if not args.skip_documents:
         bench_documents()
