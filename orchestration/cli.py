@@ -147,6 +147,20 @@ def _output_to(log: TextIO | None) -> Iterator[None]:
         yield
 
 
+def _open_instance(home: Path, instance_class: Any) -> Any:
+    """Dagster's instance, opened under a lock on ``home``: opening a new ``DAGSTER_HOME``
+    creates its SQLite storage, and two refreshes started at once would both create it
+    (one fails with an IntegrityError)."""
+    import fcntl
+
+    with (home / ".instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return instance_class.get()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def refresh(*, full: bool, log_level: str = "INFO", verbose: bool = False) -> int:
     """Run the refresh (or full rebuild) job in-process and print its summary."""
     job_name = "full_rebuild" if full else "refresh_warehouse"
@@ -167,7 +181,7 @@ def refresh(*, full: bool, log_level: str = "INFO", verbose: bool = False) -> in
         from orchestration.progress import RunProgress, asset_stages, progress_logger
 
         job = defs.resolve_job_def(job_name)
-        instance = DagsterInstance.get()
+        instance = _open_instance(home, DagsterInstance)
     except Exception as exc:  # a broken dbt project, an unreadable instance, ...
         print(f"provstats: could not start: {type(exc).__name__}: "
               f"{' '.join(str(exc).split())[:300]}", file=sys.stderr)

@@ -5,6 +5,7 @@ status (3), and the full log kept in a file."""
 from __future__ import annotations
 
 import decimal
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -142,3 +143,27 @@ def test_a_real_document_failing_in_a_worker_process_makes_the_cli_exit_3(
         con.close()
     assert by_source.keys() == {SHORT_DOCUMENT} and by_source[SHORT_DOCUMENT] > 0
     assert extracted == {SHORT_DOCUMENT}  # the other is tried again by the next refresh
+
+
+def _open_instance_in(home: str) -> str:
+    os.environ["DAGSTER_HOME"] = home
+    from dagster import DagsterInstance
+
+    try:
+        cli._open_instance(Path(home), DagsterInstance).dispose()
+    except Exception as exc:  # the race this lock prevents ends here
+        return f"{type(exc).__name__}: {exc}"
+    return "ok"
+
+
+@pytest.mark.integration
+def test_refreshes_opening_a_new_dagster_home_at_once_all_start(tmp_path):
+    homes = []
+    for k in range(3):  # a few rounds: the race is a matter of timing
+        home = tmp_path / f"home{k}"
+        home.mkdir()
+        homes += [str(home)] * 4
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        results = pool.map(_open_instance_in, homes)
+    assert results == ["ok"] * len(homes)
