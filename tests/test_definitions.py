@@ -201,3 +201,20 @@ def test_dbt_models_declare_their_column_types(repo):
     types = {c.name: c.type for c in schema.columns}
     assert types["observation_id"] == "varchar" and types["value"] == "double"
     assert types["span_start"] == "integer" and types["evidence"] == "json"
+
+
+def test_dbt_resource_runs_dbt_without_an_in_process_adapter():
+    """The assets' dbt resource skips dagster-dbt's in-process dbt adapter (row counts and
+    column types come from one DuckDB query instead; the e2e test checks them). The hook
+    it overrides must still be the one ``DbtCliResource.cli`` calls: a dagster-dbt upgrade
+    that renames it fails here instead of silently bringing the cost back."""
+    import inspect
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.resources import DbtFromSettings, ProjectDbtCliResource
+
+    resource = DbtFromSettings().create_resource(dg.build_init_resource_context())
+    assert isinstance(resource, ProjectDbtCliResource)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+    assert "self._initialize_dbt_core_adapter(" in inspect.getsource(DbtCliResource.cli)

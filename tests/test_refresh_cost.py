@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import shutil
 import time
 from pathlib import Path
@@ -65,6 +66,13 @@ def copies(monkeypatch) -> list[Path]:
     return made
 
 
+def unit_test_results(target_dir: Path) -> dict[str, str]:
+    """The dbt unit tests a build ran (``run_results.json`` in its target folder)."""
+    results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    return {r["unique_id"]: r["status"] for r in results
+            if r["unique_id"].startswith("unit_test.")}
+
+
 def run(env: PipelineEnv, defs, job: str = "refresh_warehouse", **kwargs):
     result = env.run(defs, job, **kwargs)
     assert result.success, step_failure_messages(result)
@@ -113,13 +121,19 @@ def test_one_new_document_costs_one_copy_and_an_incremental_fact_build(
     compiled = next(run_dirs[-1].glob("compiled/**/int_observations__joined.sql")).read_text()
     assert "not exists" in compiled  # is_incremental(): the documents the table lacks
     assert built.warehouse_path.with_name("provstats.duckdb.prev").exists()
+    # dbt unit tests (fixed input rows) do not run again for new data
+    assert unit_test_results(run_dirs[-1]) == {}
 
     # the incremental table equals a full rebuild of the same landing tables
     (built.raw_dir / "000_ea925d20ca7bc08d.txt").unlink()  # and a removed document
     run(built, defs)
     incremental = built.query(FCT_SQL)
     assert not [r for r in incremental if r["source_id"] == "000_ea925d20ca7bc08d.txt"]
-    run(built, defs, "full_rebuild")
+    rebuilt = run(built, defs, "full_rebuild")
+    rebuild_dir = sorted((ROOT / "dbt_project" / "target").glob(
+        f"dbt_warehouse-{rebuilt.run_id[:7]}*"))[-1]
+    unit_tests = unit_test_results(rebuild_dir)  # ... but in a full rebuild, they do
+    assert unit_tests and set(unit_tests.values()) == {"pass"}, unit_tests
     assert built.query(FCT_SQL) == [
         {**r, "extracted_at": f["extracted_at"]}
         for r, f in zip(incremental, built.query(FCT_SQL), strict=True)]

@@ -318,6 +318,11 @@ def dbt_warehouse(
                 context.log.info("dbt build --full-refresh: "
                                  + ("full rebuild" if writer.full_rebuild else
                                     "the dbt project changed since the marts were built"))
+            else:
+                # dbt unit tests check the models' SQL on fixed input rows: their verdict
+                # depends on the project only, so they run when it changed (and in every
+                # full rebuild), not again on every new document (~1.3 s a build).
+                args += ["--exclude-resource-type", "unit_test"]
             invocation = dbt.cli(args, context=context, raise_on_error=False)
             events = with_failing_rows(list(invocation.stream()), invocation, build_path)
             succeeded = invocation.is_successful()

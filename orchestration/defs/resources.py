@@ -17,7 +17,7 @@ import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +74,26 @@ def prepare_dbt_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+class ProjectDbtCliResource(DbtCliResource):
+    """:class:`DbtCliResource` without the dbt adapter it opens in the Dagster process.
+
+    Before every command dagster-dbt configures a dbt-core adapter in-process (about 1 s:
+    importing dbt's config modules and reading the profile and project) for one use only:
+    ``fetch_row_counts()`` / ``fetch_column_metadata()`` on the event stream. This project
+    reads row counts and column types itself, in one DuckDB query
+    (:func:`orchestration.defs.dbt_metadata.with_table_metadata`), so no adapter is made;
+    the dbt command itself is unchanged. (``_initialize_dbt_core_adapter`` is dagster-dbt's
+    own hook, pinned with dagster-dbt in ``pyproject.toml``; a test checks that a build
+    runs without it.)
+    """
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
+        return None
+
+
 def make_dbt_resource() -> DbtCliResource:
     """The dbt CLI resource of this project: its dbt project and this environment's dbt."""
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())
+    return ProjectDbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())
 
 
 class DbtFromSettings(dg.ConfigurableResource):
