@@ -280,3 +280,38 @@ def test_a_compared_value_said_of_an_earlier_period_takes_that_period() -> None:
 
 def test_a_province_alias_with_lower_case_words_is_read_as_written() -> None:
     assert one(extract(S.CAPITAL_CITY, dt.date(2024, 1, 10)), "6,27%").geo_code == "VN-HN"
+
+
+def test_compared_values_stated_as_period_la_value_take_that_period_and_no_base() -> None:
+    # "<so với> … cùng kỳ năm 2024 là 7,09%": the number is the compared period's own
+    # growth (that period, year on year), not a change against it; the national cue of the
+    # clause ("mức tăng GDP") holds across the comparison words
+    obs = extract(
+        "Kinh tế tỉnh Bắc Ninh quý II năm 2025\n\nTheo Cục Thống kê, tổng sản phẩm trong "
+        "nước (GDP) quý II/2025 ước tăng 7,96% so với cùng kỳ năm trước, cao hơn mức tăng "
+        "GDP cùng kỳ năm 2024 là 7,09% dù thấp hơn mức tăng cùng kỳ năm 2022 là 8,56%.\n\n"
+        "GRDP quý II của tỉnh Bắc Ninh ước tăng 6,35%.",
+        dt.date(2025, 7, 8),
+    )
+    facts = {m: (o.indicator_code, o.geo_code, o.period.code, o.measure,
+                 o.base_period.code if o.base_period else None, o.status)
+             for m in ("7,96%", "7,09%", "8,56%", "6,35%") for o in [one(obs, m)]}
+    assert facts == {
+        "7,96%": ("grdp", "VN", "2025-Q2", "yoy_pct", None, "estimate"),
+        "7,09%": ("grdp", "VN", "2024-Q2", "yoy_pct", None, "actual"),
+        "8,56%": ("grdp", "VN", "2022-Q2", "yoy_pct", None, "actual"),
+        "6,35%": ("grdp", "VN-56", "2025-Q2", "yoy_pct", None, "estimate"),
+    }
+
+
+def test_a_province_named_in_the_clause_holds_after_a_comparison_word() -> None:
+    # a round-up about several provinces: the number after "cao hơn" is still the named
+    # province's, not the document's
+    obs = extract(
+        "Tình hình xuất khẩu các tỉnh vùng Đông Nam Bộ 9 tháng năm 2025\n\n"
+        "Tỉnh Đồng Nai thu ngân sách 9 tháng ước đạt 48.200 tỷ đồng. Tổng mức bán lẻ "
+        "hàng hóa của tỉnh Bình Dương 9 tháng cao hơn so với cùng kỳ năm trước 11,4%.",
+        dt.date(2025, 10, 6),
+    )
+    assert one(obs, "48.200 tỷ đồng").geo_code == "VN-39"
+    assert one(obs, "11,4%").geo_code == "VN-57"

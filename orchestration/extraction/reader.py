@@ -64,7 +64,6 @@ _MULTIPLE_BASE_GAP = re.compile(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)
 _CLAUSE_STOP = re.compile(r"[;.]")
 _AFTER_A_NUMBER = re.compile(r"[0-9%]\s*(?:so\s+với\s+)?$")
 _FEW_WORDS = re.compile(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*")
-_COMPARATIVE_WORDS = re.compile(r"(?:cao|thấp)\s+hơn|so\s+với|gấp")
 
 WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
@@ -1593,9 +1592,12 @@ class SentenceReader:
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if self.is_reference(p, clause.start):
                 chosen = p
-            elif p.period is not None and _EQUATED.fullmatch(s[p.end : q.start]):
-                # "so với năm 2019 = 1.905 doanh nghiệp": the value of the compared year
-                return Decision(p.period, "clause", p.text), True
+            elif _EQUATED.fullmatch(s[p.end : q.start]):
+                # "so với năm 2019 = 1.905 doanh nghiệp", "so với cùng kỳ năm 2023 là
+                # 6,1%": the value of the compared period
+                resolved = self._said_of(p)
+                if resolved is not None:
+                    return Decision(resolved, "clause", p.text), True
         # "tăng từ 42,1% năm 2020 lên 47,5% năm 2025": a year right after the number
         nxt = [
             p
@@ -1611,10 +1613,7 @@ class SentenceReader:
             if not p.is_name and _SAID_OF.fullmatch(s, q.end, p.start)
         ]
         if owner:
-            reference = self.state.period or self.scope.find("period")
-            resolved = self._resolve_relative(owner[0]) or (
-                self._base_of(owner[0], reference.value) if reference is not None else None
-            )
+            resolved = self._said_of(owner[0])
             if resolved is not None:
                 return Decision(resolved, "clause", owner[0].text), True
         if chosen is not None:
@@ -1650,6 +1649,16 @@ class SentenceReader:
         if self.pub.year:
             return Decision(Period.year(self.pub.year), "document", "(publication year)"), False
         return None, False
+
+    def _said_of(self, p: PeriodMention) -> Period | None:
+        """The period a compared value is said of: ``p`` itself, or ``p`` read against
+        the running period ("cùng kỳ năm 2023" = the running months of 2023)."""
+        if p.period is not None:
+            return p.period
+        reference = self.state.period or self.scope.find("period")
+        return self._resolve_relative(p) or (
+            self._base_of(p, reference.value) if reference is not None else None
+        )
 
     def _adjust_period(
         self,
@@ -1739,6 +1748,9 @@ class SentenceReader:
         return None
 
     def _base(self, q: Quantity, clause: Clause, period: Period, measure: str) -> Decision | None:
+        """The period the number is compared with: a period that ends before the number's
+        own (a compared period that does not is the period of a value said of it, "so với
+        mức tăng cùng kỳ năm 2023 là 6,1%", not a base)."""
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
@@ -1756,7 +1768,7 @@ class SentenceReader:
             if not ok or _CLAUSE_STOP.search(between):
                 continue
             base = self._base_of(p, period)
-            if base is not None:
+            if base is not None and base.end < period.end:
                 # later numbers of the sentence keep the relation ("9 tháng tăng 14%" after
                 # "quý III tăng 12% so với quý III/2018": also year on year)
                 relation = p
@@ -1768,12 +1780,12 @@ class SentenceReader:
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
                 base = self._base_of(p, period)
-                if base is not None:
+                if base is not None and base.end < period.end:
                     return Decision(base, "clause", p.text)
         if self.state.base is not None and clause.host is None:
             p, _ = self.state.base.value
             base = self._base_of(p, period)
-            if base is not None:
+            if base is not None and base.end < period.end:
                 return Decision(base, "sentence", p.text)
         if measure == "change_abs" and q.is_pct:
             return Decision(period.shifted_years(-1), "clause", "(same period)")
@@ -1870,7 +1882,7 @@ class SentenceReader:
     ) -> Decision:
         s = self.masked
         t = self._place_in(max(clause.start, q.start - WINDOW), q.start)
-        if t is not None and not _COMPARATIVE_WORDS.search(s[t.end : q.start]):
+        if t is not None:
             return self._place_decision(t)
         # "mức tăng 5,05% của cả nước": the place the number is said of, right after it
         owner = self._place_in(q.end, min(clause.end, q.end + 40))
