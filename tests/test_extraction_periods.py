@@ -188,3 +188,17 @@ def test_periods_are_in_text_order_and_do_not_overlap() -> None:
     found = find_periods(fold(text))
     assert [p.text for p in found] == ["quý ii/2024", "6 tháng đầu năm 2024", "cùng kỳ năm 2023"]
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("9 tháng (theo giá so sánh 2010) tăng 6,1%", ["9 tháng"]),
+    ("năm 2019 theo giá so sánh năm 2010 đạt", ["năm 2019"]),
+    ("giá trị theo giá cố định 1994", []),
+    ("quý III theo giá so sánh 2010 ước đạt", ["quý iii"]),
+])
+def test_the_base_year_of_constant_prices_is_no_period(text: str, expected: list[str]) -> None:
+    """"giá so sánh 2010" names the prices, not a period: it is not read as a year and does
+    not date a period without a year of its own."""
+    found = find_periods(fold(text), 2019)
+    assert [p.text for p in found] == expected
+    assert all(p.period is None or p.period.start.year == 2019 for p in found)

@@ -89,3 +89,15 @@ def test_a_smaller_place_speaks_only_up_to_the_next_semicolon():
     )
     assert obs["6,8%"].indicator_code == "grdp"
     assert obs["7,1%"].indicator_code == "grdp_services"
+
+
+def test_gross_output_of_a_sector_is_neither_its_grdp_nor_the_iip():
+    from tests.fixtures import extraction_sentences as S
+
+    obs = _by_mention(S.GROSS_OUTPUT, S.GROSS_OUTPUT_PUBLISHED)
+    for mention in ("9.870 tỷ đồng", "9,3%", "2,6%", "2.140 tỷ đồng"):
+        assert obs[mention].indicator_code is None, mention
+        assert obs[mention].period.code == "2021-S1", mention  # not "giá so sánh 2010"
+    assert (obs["8,1%"].indicator_code, obs["8,1%"].period.code) == ("iip", "2021-S1")
+    assert obs["6,4%"].indicator_code == "grdp"
+    assert obs["2,1%"].indicator_code == "grdp_agriculture"

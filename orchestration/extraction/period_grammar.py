@@ -197,6 +197,9 @@ _ANCHORS = {
     "month_word": re.compile(r"\stháng"),
 }
 _ANCHOR_REACH = 120
+#: what stands before the base year of constant prices ("giá so sánh 2010", "giá cố định
+#: năm 1994"): that year is not the period of anything
+_PRICE_BASE = re.compile(r"giá\s+(?:so\s+sánh|cố\s+định)(?:\s+năm)?\s*$")
 _STARTS = re.compile(
     r"năm|tháng|qu[ýy]|ngày|giai|thời|nhiệm|kế|chiến|từ|đến|tới|tính|lũy|"
     r"cùng|kỳ|sau|trong|cả|hết|cuối|hiện|vào|lễ|khánh|[0-9]|\(|một|hai|ba|"
@@ -235,11 +238,15 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 continue
             if kind == "year" and s > 0 and text[s - 1] in "/-.":
                 continue  # the year of a date (27/8/2021) or of a code
+            if kind == "year" and _PRICE_BASE.search(text, max(0, s - 30), s):
+                continue  # "theo giá so sánh 2010": the base year of constant prices
             later = context_year
             k = bisect.bisect_left(year_starts, e)
             while k < len(year_matches) and year_starts[k] <= e + 40:
                 ys = year_starts[k]
-                if not _BASE_YEAR.search(text[max(0, ys - 30) : ys]):
+                if not _BASE_YEAR.search(text[max(0, ys - 30) : ys]) and not _PRICE_BASE.search(
+                    text, max(0, ys - 30), ys
+                ):
                     later = int(year_matches[k].group(1))
                     break
                 k += 1
