@@ -114,6 +114,8 @@ def test_explicit_periods(text: str, code: str) -> None:
     ("từ đầu năm đến hết tháng 3", "2024-Q1"), ("Tính chung 11 tháng", "2024-01/2024-11"),
     ("lũy kế từ đầu năm đến ngày 25/10", "2024-01-01/2024-10-25"),
     ("tháng 12 năm trước", "2023-12"), ("từ 8/2 đến 12/2", "2024-02-08/2024-02-12"),
+    ("tháng 5 năm nay", "2024-05"), ("quý II năm nay", "2024-Q2"),
+    ("quý IV năm trước", "2023-Q4"), ("quý 4 của năm ngoái", "2023-Q4"),
 ])
 def test_year_less_periods_take_the_context_year(text: str, code: str) -> None:
     assert codes(text, 2024) == [code]

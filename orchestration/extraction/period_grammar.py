@@ -125,12 +125,16 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:năm\s+)?({YEAR})",
     ),
     # quarter
-    ("quarter", rf"qu[ýy]\s+(iv|iii|ii|i|[1-4])(?![\w])(?:\s*(?:/|năm|-)\s*({YEAR}))?"),
+    (
+        "quarter",
+        rf"qu[ýy]\s+(iv|iii|ii|i|[1-4])(?![\w])"
+        rf"(?:\s*(?:/|năm|-)\s*({YEAR})|\s+(?:của\s+)?năm\s+(nay|trước|ngoái))?",
+    ),
     # N months (first / last)
     ("months", rf"(?:sau\s+)?({_NWORD})\s+tháng(?:\s+(đầu|cuối))?(?:\s+năm)?(?:\s+({YEAR}))?"),
     # month
     ("month", rf"tháng\s+([0-9]{{1,2}})\s*(?:/|năm|-)\s*({YEAR})"),
-    ("month_prev_year", r"tháng\s+([0-9]{1,2})\s+(?:của\s+)?năm\s+(?:trước|ngoái)"),
+    ("month_prev_year", r"tháng\s+([0-9]{1,2})\s+(?:của\s+)?năm\s+(trước|ngoái|nay)"),
     ("month_noyear", r"tháng\s+([0-9]{1,2})(?![0-9/])"),
     # relative
     ("same_period_of_year", rf"cùng\s+kỳ\s+(?:năm\s+)?({YEAR})"),
@@ -318,6 +322,8 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodM
         year = int(g[1]) if g[1] else ctx
         if year is None:
             return None
+        if g[2] in ("trước", "ngoái"):  # "quý IV năm trước"
+            year -= 1
         pm.period = Period.quarter(year, ROMAN_Q[g[0]])
     elif kind == "months":
         n = _n(g[0])
@@ -333,11 +339,11 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodM
         if not 1 <= month <= 12:
             return None
         pm.period = Period.month(int(g[1]), month)
-    elif kind == "month_prev_year":
+    elif kind == "month_prev_year":  # "tháng 12 năm trước", "tháng 4 năm nay"
         month = int(g[0])
         if ctx is None or not 1 <= month <= 12:
             return None
-        pm.period = Period.month(ctx - 1, month)
+        pm.period = Period.month(ctx if g[1] == "nay" else ctx - 1, month)
     elif kind == "month_noyear":
         month = int(g[0])
         if ctx is None or not 1 <= month <= 12:
