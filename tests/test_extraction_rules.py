@@ -61,6 +61,23 @@ def test_the_same_text_read_after_the_period_is_over_is_actual() -> None:
     assert one(obs, "5.120 tỷ đồng").status == "actual"
 
 
+def test_an_estimate_of_the_current_year_stated_with_a_horizon_is_an_estimate() -> None:
+    # "đến cuối năm 2025 ước đạt" said in 2025 estimates the year's outcome; "đến năm
+    # 2030" without a cue stays a target
+    obs = extract(
+        "Kết quả thực hiện nhiệm vụ năm 2025 của tỉnh Sơn La\n\nTổng thu ngân sách nhà "
+        "nước đến cuối năm 2025 ước đạt 6.350 tỷ đồng; tổng vốn đầu tư toàn xã hội đến năm "
+        "2025 ước đạt 31.200 tỷ đồng. Đến năm 2030, thu ngân sách phấn đấu đạt 11.000 tỷ "
+        "đồng.",
+        dt.date(2025, 11, 20),
+    )
+    assert (one(obs, "6.350 tỷ đồng").status, one(obs, "6.350 tỷ đồng").period.code) == (
+        "estimate", "2025")
+    assert one(obs, "31.200 tỷ đồng").status == "estimate"
+    assert (one(obs, "11.000 tỷ đồng").status, one(obs, "11.000 tỷ đồng").period.code) == (
+        "target", "2030")
+
+
 def test_targets_named_by_their_cues() -> None:
     obs = extract(S.SON_LA_TARGETS)
     assert reading(one(obs, "35%")) == ("urbanisation_rate", "level", "2030", "target", 35.0,

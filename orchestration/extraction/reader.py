@@ -1850,13 +1850,17 @@ class SentenceReader:
         heading = self.scope.find("status")
         if heading is not None and heading.value == "target" and ended is not True:
             return heading
+        estimated = (
+            in_force is not None and in_force.role == "estimate" and self._governs(in_force, period)
+        )
+        if estimated and not future:
+            # "đến cuối năm 2025 ước đạt …" said in 2025: the cue, not the horizon, decides
+            return Decision("estimate", "sentence", in_force.text)
         if self.first_horizon is not None and self.first_horizon < q.start:
             return Decision("target", "clause", "(đến năm …: a horizon)")
         if future:
             return Decision("target", "document", "(period after publication)")
         assigned = ind is not None and ind.code in _assigned()
-        if in_force is not None and in_force.role == "estimate" and self._governs(in_force, period):
-            return Decision("estimate", "sentence", in_force.text)
         if ended is False and not assigned:
             if self.first_now is not None and self.first_now < q.start:
                 return Decision("actual", "clause", "(a stock stated as of now)")
