@@ -661,3 +661,13 @@ def test_vehicles_each_day_at_the_border_gates_are_the_daily_count() -> None:
     )
     o = one(obs, "410 xe hàng")
     assert (o.indicator_code, o.unit) == ("border_vehicles_per_day", "VEHICLE_PER_DAY")
+
+
+def test_goods_traded_through_border_gates_are_the_trade_turnover() -> None:
+    obs = extract(S.TRADE_THROUGH_GATES, S.TRADE_THROUGH_GATES_PUBLISHED)
+    assert reading(one(obs, "2,35 tỷ USD")) == (
+        "trade_turnover", "level", "2025-01/2025-07", "actual", 2350.0, "USD_MN", "VN-13")
+    assert reading(one(obs, "12,4%"))[:4] == ("trade_turnover", "yoy_pct", "2025-01/2025-07",
+                                              "actual")
+    assert reading(one(obs, "368 triệu USD"))[:3] == ("trade_turnover", "level", "2025-07")
+    assert one(obs, "14%").indicator_code is None  # a share of the enterprises

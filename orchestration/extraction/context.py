@@ -47,6 +47,11 @@ class Subject:
     def known(self) -> bool:
         return bool(self.codes) and not self.unknown
 
+    @property
+    def is_topic(self) -> bool:
+        """A topic that is not itself an indicator (its codes start with ``@``)."""
+        return bool(self.codes) and all(code.startswith("@") for code in self.codes)
+
 
 UNKNOWN = Subject((), "", unknown=True)
 

@@ -131,7 +131,10 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:\s*(?:/|năm|-)\s*({YEAR})|\s+(?:của\s+)?năm\s+(nay|trước|ngoái))?",
     ),
     # N months (first / last)
-    ("months", rf"(?:sau\s+)?({_NWORD})\s+tháng(?:\s+(đầu|cuối))?(?:\s+năm)?(?:\s+({YEAR}))?"),
+    (
+        "months",
+        rf"(?:sau\s+)?({_NWORD})\s+tháng(?:\s+(đầu|cuối))?(?:\s+(?:của\s+)?năm)?(?:\s+({YEAR}))?",
+    ),
     # month
     ("month", rf"tháng\s+([0-9]{{1,2}})\s*(?:/|năm|-)\s*({YEAR})"),
     ("month_prev_year", r"tháng\s+([0-9]{1,2})\s+(?:của\s+)?năm\s+(trước|ngoái|nay)"),

@@ -902,6 +902,7 @@ class SentenceReader:
         inherited = self.state.subject
         if inherited is not None and (
             not inherited.value.known
+            or inherited.value.is_topic  # "có 1.250 doanh nghiệp …, trong đó … chiếm 14%"
             or (
                 self._compatible_any(inherited.value.codes, q) and self._names_counted(inherited, q)
             )
