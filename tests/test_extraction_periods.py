@@ -116,6 +116,9 @@ def test_explicit_periods(text: str, code: str) -> None:
     ("tháng 12 năm trước", "2023-12"), ("từ 8/2 đến 12/2", "2024-02-08/2024-02-12"),
     ("tháng 5 năm nay", "2024-05"), ("quý II năm nay", "2024-Q2"),
     ("quý IV năm trước", "2023-Q4"), ("quý 4 của năm ngoái", "2023-Q4"),
+    ("từ ngày 1 đến hết 20-11", "2024-11-01/2024-11-20"),
+    ("từ đầu tháng 3 đến ngày 17/3", "2024-03-01/2024-03-17"),
+    ("từ ngày 10 - 14/9", "2024-09-10/2024-09-14"),
 ])
 def test_year_less_periods_take_the_context_year(text: str, code: str) -> None:
     assert codes(text, 2024) == [code]

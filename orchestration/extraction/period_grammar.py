@@ -103,6 +103,13 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:ngày\s+)?{_DM}",
     ),
     ("days_bare", rf"(?<=\()\s*{_DM}\s*[-–]\s*{_DM}(?=\s*\))"),
+    # from a day (or the start) of the month of the end date: "từ ngày 1 đến hết 15/12",
+    # "từ đầu tháng 12 đến ngày 15/12"
+    (
+        "days_in_month",
+        rf"từ\s+(?:ngày\s+([0-9]{{1,2}})|đầu\s+tháng(?:\s+[0-9]{{1,2}})?)\s*(?:đến|tới|-|–)\s*"
+        rf"(?:hết\s+)?(?:ngày\s+)?{_DM}",
+    ),
     # flows up to a date
     (
         "to_date",
@@ -169,7 +176,7 @@ _PATTERNS: list[tuple[str, str]] = [
 #: a word every match of a pattern contains: patterns whose word is absent are skipped
 _NEEDS = {
     "holiday_name": ("lễ", "khánh"), "term_name": ("nhiệm",), "days": ("từ",),
-    "days_bare": ("(",), "to_date": ("đến", "tới"), "ytm": ("tháng",),
+    "days_bare": ("(",), "days_in_month": ("từ",), "to_date": ("đến", "tới"), "ytm": ("tháng",),
     "date_point": ("với",), "year_to_now": ("đầu năm",), "years": ("19", "20"),
     "quarter": ("qu",), "months": ("tháng",), "month": ("tháng",),
     "month_prev_year": ("tháng",), "month_noyear": ("tháng",),
@@ -299,6 +306,12 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodM
         if not d1 or not d2 or d2 < d1:
             return None
         pm.period = Period(d1, d2)
+    elif kind == "days_in_month":
+        end = _date(g[1], g[2], int(g[3]) if g[3] else ctx)
+        first = int(g[0]) if g[0] else 1
+        if not end or not 1 <= first <= end.day:
+            return None
+        pm.period = Period(end.replace(day=first), end)
     elif kind == "date_point":
         d = _date(g[0], g[1], int(g[2]) if g[2] else None)
         if not d:
