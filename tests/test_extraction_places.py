@@ -315,3 +315,14 @@ def test_a_province_named_in_the_clause_holds_after_a_comparison_word() -> None:
     )
     assert one(obs, "48.200 tỷ đồng").geo_code == "VN-39"
     assert one(obs, "11,4%").geo_code == "VN-57"
+
+
+def test_a_second_verb_of_the_same_subject_keeps_its_place() -> None:
+    obs = extract(
+        "Du lịch dịp nghỉ lễ Quốc khánh năm 2025\n\nTrong 4 ngày nghỉ lễ, các địa phương trên "
+        "cả nước đã đón và phục vụ khoảng 8,2 triệu lượt khách. Riêng tỉnh Khánh Hòa đón "
+        "415.000 lượt khách.",
+        dt.date(2025, 9, 3),
+    )
+    assert one(obs, "8,2 triệu lượt khách").geo_code == "VN"
+    assert one(obs, "415.000 lượt khách").geo_code == "VN-34"

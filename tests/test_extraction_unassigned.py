@@ -101,3 +101,17 @@ def test_gross_output_of_a_sector_is_neither_its_grdp_nor_the_iip():
     assert (obs["8,1%"].indicator_code, obs["8,1%"].period.code) == ("iip", "2021-S1")
     assert obs["6,4%"].indicator_code == "grdp"
     assert obs["2,1%"].indicator_code == "grdp_agriculture"
+
+
+def test_a_bracket_naming_a_subset_is_not_the_total_it_follows():
+    obs = _by_mention(
+        "Tình hình du lịch tháng 7 năm 2024 tỉnh Quảng Bình\n\nTrong tháng 7, tổng lượt khách "
+        "đến tỉnh ước đạt 512.000 lượt, tăng 6,8% so với cùng kỳ (khách quốc tế khoảng 21.400 "
+        "lượt, tăng 3,1%); doanh thu du lịch ước đạt 1.150 tỷ đồng.",
+        "2024-08-02",
+    )
+    assert obs["512.000 lượt"].indicator_code == "tourists"
+    assert obs["6,8%"].indicator_code == "tourists"
+    assert obs["21.400 lượt"].indicator_code is None
+    assert obs["3,1%"].indicator_code is None
+    assert obs["1.150 tỷ đồng"].indicator_code == "tourism_revenue"

@@ -832,7 +832,17 @@ class SentenceReader:
                 return Decision(Subject(t.values, t.text), "clause", t.text), (
                     "the name the bracket follows"
                 )
-        if host is not None and self._has_quantity(host) and self.state.subject is not None:
+        own_words = [
+            t
+            for t in self.toks_in(clause.start, q.start)
+            if t.kind in ("indicator", "component", "topic", "subset")
+        ] or self._subplaces(self.toks_in(clause.start, q.start))
+        if (
+            host is not None
+            and self._has_quantity(host)
+            and self.state.subject is not None
+            and not own_words  # "(khách quốc tế 210.000 lượt, …)": the bracket names its own
+        ):
             inherited = self.state.subject
             if inherited.value.known and self._compatible_any(inherited.value.codes, q):
                 return inherited, "the number the bracket belongs to"
@@ -1905,6 +1915,14 @@ class SentenceReader:
             "paren",
         ):
             return self.state.place
+        ci = self.clause_of(clause.start)
+        if clause.opener == "and" and ci > 0:
+            # a second verb of the same subject: "ngành du lịch cả nước đã đón và phục vụ
+            # 14 triệu lượt khách" is the country's
+            prev = self.clauses[ci - 1]
+            t = self._place_in(max(prev.start, prev.end - WINDOW), prev.end)
+            if t is not None:
+                return self._place_decision(t)
         d = self.scope.find("place")
         return d if d is not None else self.doc_geo
 
