@@ -671,3 +671,12 @@ def test_goods_traded_through_border_gates_are_the_trade_turnover() -> None:
                                               "actual")
     assert reading(one(obs, "368 triệu USD"))[:3] == ("trade_turnover", "level", "2025-07")
     assert one(obs, "14%").indicator_code is None  # a share of the enterprises
+
+
+def test_enterprises_written_dn_are_counted() -> None:
+    obs = extract(S.ENTERPRISES_ABBREVIATED, S.ENTERPRISES_ABBREVIATED_PUBLISHED)
+    assert reading(one(obs, "186 DN")) == (
+        "new_enterprises", "level", "2023-Q1", "actual", 186.0, "ENTERPRISE", "VN-73")
+    assert reading(one(obs, "24,8%"))[:2] == ("new_enterprises", "pct_of_plan")
+    assert reading(one(obs, "1.240 tỷ đồng"))[:2] == ("new_enterprises_capital", "level")
+    assert reading(one(obs, "9,6%"))[:2] == ("new_enterprises", "yoy_pct")
