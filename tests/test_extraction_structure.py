@@ -205,6 +205,7 @@ NEWS_BODY = {
                   ("2.940 tỷ đồng", "new_enterprises_capital")],
     "yen-bai": [("6,4%", "grdp")],
     "tra-vinh": [("1.860 tỷ đồng", "budget_revenue"), ("27,4%", "budget_revenue")],
+    "kon-tum": [("3.215 tỷ đồng", "budget_revenue"), ("71,4%", "budget_revenue")],
 }
 
 
@@ -248,3 +249,11 @@ def test_a_footnote_takes_the_period_of_the_number_carrying_its_marker() -> None
     obs = extract(S.KON_TUM_PDF_COMPARED, S.KON_TUM_PDF_PUBLISHED)
     o = one(obs, "4,12%")
     assert (o.indicator_code, o.period.code) == ("grdp_agriculture", "2023")
+
+
+def test_portal_navigation_lines_are_not_the_title() -> None:
+    text = S.NEWS_PAGES["kon-tum"]
+    doc = parse(text)
+    assert doc.title is not None and doc.title.text.startswith("Tình hình kinh tế")
+    assert [p.text for p in doc.header][:2] == ["Skip Ribbon Commands", "Skip to main content"]
+    assert {o.geo_code for o in extract(text, S.NEWS_PAGES_PUBLISHED["kon-tum"])} == {"VN-28"}
