@@ -326,3 +326,19 @@ def test_a_second_verb_of_the_same_subject_keeps_its_place() -> None:
     )
     assert one(obs, "8,2 triệu lượt khách").geo_code == "VN"
     assert one(obs, "415.000 lượt khách").geo_code == "VN-34"
+
+
+def test_a_report_of_the_country_naming_no_province_is_national() -> None:
+    obs = extract(S.NATIONAL_FARMING, S.NATIONAL_FARMING_PUBLISHED)
+    assert {o.geo_code for o in obs} == {"VN"}
+    assert "national report" in one(obs, "4,4%").evidence["geo"]["cue"]
+
+
+def test_a_provincial_text_naming_no_province_keeps_the_default() -> None:
+    obs = extract(
+        "Thu ngân sách 9 tháng\n\nChín tháng năm 2024, tổng thu ngân sách nhà nước trên địa "
+        "bàn ước đạt 2.870 tỷ đồng, tăng 6,2% so với cùng kỳ, cao hơn mức tăng của cả nước; "
+        "thu nội địa tăng 5,1%, cũng cao hơn bình quân cả nước.",
+        dt.date(2024, 10, 3),
+    )
+    assert one(obs, "2.870 tỷ đồng").geo_code == "VN-09"  # the configured default

@@ -680,3 +680,12 @@ def test_enterprises_written_dn_are_counted() -> None:
     assert reading(one(obs, "24,8%"))[:2] == ("new_enterprises", "pct_of_plan")
     assert reading(one(obs, "1.240 tỷ đồng"))[:2] == ("new_enterprises_capital", "level")
     assert reading(one(obs, "9,6%"))[:2] == ("new_enterprises", "yoy_pct")
+
+
+def test_herds_in_the_statistics_offices_words() -> None:
+    obs = extract(S.NATIONAL_FARMING, S.NATIONAL_FARMING_PUBLISHED)
+    assert [one(obs, m).indicator_code for m in ("2,8%", "2,1%", "3,4%", "2,6%")] == [
+        "livestock_pigs", "livestock_cattle", "livestock_buffalo", "livestock_poultry"]
+    assert one(obs, "4,4%").indicator_code is None  # pigs sold for slaughter: not the herd
+    assert reading(one(obs, "198,5 nghìn ha"))[:3] == (
+        "afforestation_area", "level", "2023-01/2023-09")

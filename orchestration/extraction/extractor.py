@@ -29,7 +29,7 @@ from .model import Observation
 from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
-from .places import document_province, province_of_path, provinces_in
+from .places import NATIONAL, document_province, national_document, province_of_path, provinces_in
 from .reader import ParagraphWords, Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
 from .tables import read_table
@@ -122,6 +122,10 @@ class _Extraction:
         )
         if code:
             return Decision(code, "document", cue)
+        title = [self.doc.title.text] if self.doc.title else []
+        national = national_document(title + [p.text for p in self.doc.header] + body)
+        if national:  # a national report: "cả nước", "GDP" and no province of its own
+            return Decision(NATIONAL, "document", f"national report: {national}")
         folder = province_of_path(source_id)
         if folder:
             return Decision(folder, "document", f"folder of {source_id}")

@@ -119,8 +119,8 @@ _PATTERNS: list[tuple[str, str]] = [
     # year-to-month
     (
         "ytm",
-        rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới|vào)\s+(?:hết|cuối)\s+tháng\s+"
-        rf"([0-9]{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
+        rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới|vào)\s+(?:thời\s+điểm\s+)?"
+        rf"(?:hết|cuối)\s+tháng\s+([0-9]{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
     ),
     ("date_point", rf"(?<=với\s)(?:ngày\s+)?{_DM}"),
     ("year_to_now", r"(?:tính\s+)?từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay))?"),

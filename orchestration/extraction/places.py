@@ -97,6 +97,28 @@ def provinces_in(original: str, folded: str | None = None) -> list[tuple[int, in
     return out
 
 
+#: words that say a text speaks of its own province ("tỉnh" alone does not: a national
+#: report names "các tỉnh, thành phố"), looked for in the folded text
+_OWN_PROVINCE = re.compile(r"toàn\s+tỉnh|của\s+tỉnh|trên\s+địa\s+bàn|toàn\s+thành\s+phố|tỉnh\s+ta")
+
+
+def national_document(texts: list[str]) -> str | None:
+    """The national cue of a text that names no province but speaks of the country: at
+    least two national cues ("cả nước", "GDP", ...) and no word of its own province; None
+    otherwise."""
+    first: str | None = None
+    national = 0
+    for text in texts:
+        folded = fold(text)
+        if _OWN_PROVINCE.search(folded):
+            return None
+        for m in noun_matcher().finditer(folded):
+            if any(e.kind == "place" and e.role == "national" for e in m.entries):
+                national += 1
+                first = first or m.text
+    return first if national >= 2 else None
+
+
 def _is_province(e: Entry) -> bool:
     return e.kind == "place" and e.role == "province"
 
