@@ -115,3 +115,16 @@ def test_a_bracket_naming_a_subset_is_not_the_total_it_follows():
     assert obs["21.400 lượt"].indicator_code is None
     assert obs["3,1%"].indicator_code is None
     assert obs["1.150 tỷ đồng"].indicator_code == "tourism_revenue"
+
+
+def test_shares_of_the_growth_and_the_uses_of_gdp_are_unassigned():
+    from tests.fixtures import extraction_sentences as S
+
+    obs = _by_mention(S.GDP_USE_AND_SHARES, S.GDP_USE_AND_SHARES_PUBLISHED)
+    assert (obs["7,52%"].indicator_code, obs["7,52%"].geo_code) == ("grdp", "VN")
+    assert obs["8,33%"].indicator_code == "grdp_industry_construction"
+    assert obs["8,14%"].indicator_code == "grdp_services"
+    for mention in ("43,2%", "51,3%", "0,6%"):  # shares of the growth
+        assert obs[mention].indicator_code is None, mention
+    for mention in ("7,31%", "7,09%", "16,2%", "18,0%"):  # consumption, capital, trade
+        assert obs[mention].indicator_code is None, mention

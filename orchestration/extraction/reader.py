@@ -677,6 +677,10 @@ class SentenceReader:
         )
         measure, direction, mcue, factor_pct = self._measure(q, ind, verbs, clause, host, subject)
         ev["measure_cue"] = mcue
+        if measure == "growth_share":
+            if ind is not None:
+                ev["indicator_rule"] = f"a share of the growth of {ind.code}: unassigned"
+            ind, measure = None, "share_pct"
         if ind is not None and q.is_pct and measure == "level" and not ind.is_rate:
             ev["indicator_rule"] = f"a percentage of {ind.code} with no measure: unassigned"
             ind = None
@@ -1449,6 +1453,10 @@ class SentenceReader:
         if q.kind == "count" and q.unit == "RANK" and direction:
             return "change_abs", direction, "tăng/giảm … bậc", None
         if q.is_pct:
+            if nearest is not None and nearest.role == "contribution" and not plan_after:
+                # "đóng góp 48,9% vào mức tăng": a share of the growth, which no measure of
+                # the contract states (points are contribution_pp)
+                return "growth_share", 0, "đóng góp … %", None
             if plan_after:
                 if nearest is not None and nearest.role == "exceed":
                     return (
