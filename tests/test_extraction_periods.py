@@ -119,6 +119,7 @@ def test_explicit_periods(text: str, code: str) -> None:
     ("từ ngày 1 đến hết 20-11", "2024-11-01/2024-11-20"),
     ("từ đầu tháng 3 đến ngày 17/3", "2024-03-01/2024-03-17"),
     ("từ ngày 10 - 14/9", "2024-09-10/2024-09-14"),
+    ("Tính đến 23/10", "2024-01-01/2024-10-23"), ("tính tới 5/7", "2024-01-01/2024-07-05"),
 ])
 def test_year_less_periods_take_the_context_year(text: str, code: str) -> None:
     assert codes(text, 2024) == [code]

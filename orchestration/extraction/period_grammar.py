@@ -114,7 +114,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "to_date",
         rf"(?:(?:lũy\s+kế\s+)?(?:tính\s+)?từ\s+đầu\s+năm\s+|tính\s+)?(?:đến|tới)\s+(?:hết\s+)?"
-        rf"(?:ngày\s+)?(?=[0-9]{{1,2}}\s*/\s*[0-9]{{1,2}}\s*/\s*{YEAR}|(?<=ngày\s)){_DM}",
+        rf"(?:ngày\s+)?(?=[0-9]{{1,2}}\s*/\s*[0-9]{{1,2}}\s*/\s*{YEAR}|(?<=ngày\s)|(?<=tính\s(?:đến|tới)\s)){_DM}",
     ),
     # year-to-month
     (
