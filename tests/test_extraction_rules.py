@@ -689,3 +689,33 @@ def test_herds_in_the_statistics_offices_words() -> None:
     assert one(obs, "4,4%").indicator_code is None  # pigs sold for slaughter: not the herd
     assert reading(one(obs, "198,5 nghìn ha"))[:3] == (
         "afforestation_area", "level", "2023-01/2023-09")
+
+
+def test_a_sentence_breaking_down_a_target_or_an_estimate_is_one_too() -> None:
+    # "Trong đó," opening the next sentence breaks the previous one down: its numbers have
+    # the status the previous sentence's cue gave ("giao chỉ tiêu", "ước tính")
+    obs = extract(
+        "Chỉ tiêu tăng trưởng năm 2026 của các địa phương vùng Tây Nguyên\n\n"
+        "Chính phủ giao chỉ tiêu tăng trưởng GRDP năm 2026 hai con số cho 3 tỉnh, thành. "
+        "Trong đó, Gia Lai là 10,5%; Đắk Lắk 10,2%; Lâm Đồng 10%.\n\n"
+        "Tổng sản phẩm trong nước (GDP) năm 2025 ước tính tăng 8,02%. Trong đó, khu vực "
+        "dịch vụ tăng 8,62%. Năm 2024, khu vực dịch vụ tăng 7,38%.",
+        dt.date(2026, 1, 8),
+    )
+    for mention, code in (("10,5%", "VN-30"), ("10,2%", "VN-33"), ("10%", "VN-35")):
+        o = one(obs, mention)
+        assert (o.indicator_code, o.measure, o.period.code, o.status, o.geo_code) == (
+            "grdp", "yoy_pct", "2026", "target", code), mention
+    assert one(obs, "8,02%").status == "estimate"
+    assert (one(obs, "8,62%").indicator_code, one(obs, "8,62%").status) == (
+        "grdp_services", "estimate")
+    assert one(obs, "7,38%").status == "actual"  # a sentence of its own
+
+
+def test_how_many_digits_is_not_a_quantity() -> None:
+    obs = extract(
+        "Kinh tế tỉnh Bắc Ninh năm 2025\n\nNăm 2025, tỉnh phấn đấu tăng trưởng kinh tế hai con "
+        "số; thu ngân sách đạt 46.000 tỷ đồng, tăng trưởng 2 chữ số so với năm trước.",
+        dt.date(2025, 2, 10),
+    )
+    assert [o.mention for o in obs] == ["46.000 tỷ đồng"]

@@ -45,6 +45,8 @@ _RETROSPECTIVE = re.compile(
 #: how many paragraphs back a part named with no whole in force looks for its whole
 _RECENT_PARAGRAPHS = 4
 _CONTINUES = re.compile(r"\s*(?:trong\s+đó|riêng|cụ\s+thể|bao\s+gồm)\b")
+#: a sentence that breaks the previous one down
+_BREAKS_DOWN = re.compile(r"\s*(?:trong\s+đó|cụ\s+thể)\b")
 _PLAN_BEFORE = re.compile(
     r"(?:kế\s+hoạch|mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|hướng\s+tới|nhiệm\s+vụ|dự\s+toán|"
     r"đặt|so\s+với|gấp\s+[\d.,]+\s+lần)(?:\s+\S+){0,3}\s*$"
@@ -240,15 +242,21 @@ class _Extraction:
         words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
         read_here: list[str] = []
         self.recent_codes.append(read_here)
+        said: Decision | None = None  # the status a cue gave the previous sentence
         for a, b in p.sentences:
             if not self.doc.markers and not words.says_anything(a, b):
                 continue  # no number, period or name: the sentence changes nothing
             sentence = scope.child("sentence")
+            if said is not None and _BREAKS_DOWN.match(p.folded, a):
+                # "… ước tính tăng 7,4%. Trong đó, khu vực …": the breakdown of a target
+                # or an estimate is one too
+                sentence.fields["carried_status"] = said
             reader = SentenceReader(
                 words, a, b, sentence, self.pub, self.doc_geo, self.recent_periods,
                 tuple(code for codes in self.recent_codes for code in codes),
             )  # fmt: skip
             readings = reader.read()
+            said = _status_said(readings, reader)
             read_here.extend(r.indicator.code for r in readings if r.indicator is not None)
             self.recent_periods.extend(reader.stated_periods())
             for r in readings:
@@ -356,6 +364,22 @@ def _named_subject(p: Paragraph) -> Subject | None:
         codes = tuple(e.value for e in m.entries if e.kind == "indicator")
         if codes:
             return Subject(codes, m.text, growth=growth)
+    return None
+
+
+def _status_said(readings: list[Reading], reader: SentenceReader) -> Decision | None:
+    """The status a cue gave a sentence, with the period it was said of, for a sentence
+    that breaks it down: its last reading's, or else (a sentence that names a target
+    without a number it reads: "giao mục tiêu tăng trưởng GRDP 2 con số") its target
+    word's."""
+    for r in reversed(readings):
+        cue = (r.evidence.get("status") or {}).get("cue")
+        if r.status in ("target", "estimate") and cue and not cue.startswith("("):
+            return Decision((r.status, r.period), "paragraph", cue)
+    if not readings:
+        for t in reader.status_cues:
+            if t.role in ("target_noun", "target_verb"):
+                return Decision(("target", None), "paragraph", t.text)
     return None
 
 

@@ -199,6 +199,9 @@ def _qualifier_before(s: str, start: int) -> str:
     return _qualifier_index()[_SPACES.sub(" ", m.group("q"))] if m else "eq"
 
 
+_DIGIT_COUNT = re.compile(r"\s*(?:con|chữ)\s+số\b")
+
+
 def find_quantities(
     s: str, identifier: re.Pattern[str] | None = None, english: bool = False
 ) -> list[Quantity]:
@@ -235,6 +238,8 @@ def find_quantities(
             continue  # "sáng 10/12": a day and month
         if _OPEN_BRACKET_END.search(before) and _LIST_MARKER.match(s, end):
             continue  # "(1) ..." list marker
+        if _DIGIT_COUNT.match(s, end):
+            continue  # "tăng trưởng 2 con số": how many digits, not a quantity
         try:
             value = parse_number(tok.group(), english)
         except NumberTooLargeError:

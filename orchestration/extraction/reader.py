@@ -581,8 +581,9 @@ class SentenceReader:
             before_values = first_value is None or p.start < first_value
             if resolved is not None and p.kind not in _RELATIVE_KINDS and before_values:
                 self._set_period(Decision(resolved, "sentence", p.text))
-        # a clause with no number that names its subject sets it for the clauses after
-        if not has_q:
+        # a clause with no number that may be a value ("giao mục tiêu … cho 16 tỉnh")
+        # names its subject for the clauses after
+        if first_value is None:
             clause_toks = self.toks_in(clause.start, clause.end)
             if any(t.kind == "measure" and t.role == "share" for t in clause_toks):
                 self.state.share = True
@@ -1866,6 +1867,13 @@ class SentenceReader:
             and not (ended is True and own_period)
         ):
             return Decision("target", "sentence", in_force.text)
+        carried = self.scope.find("carried_status")
+        if carried is not None and in_force is None:
+            said, of_period = carried.value
+            if (said == "target" and ended is not True) or (
+                said == "estimate" and period == of_period
+            ):
+                return Decision(said, "paragraph", carried.cue)
         heading = self.scope.find("status")
         if heading is not None and heading.value == "target" and ended is not True:
             return heading
