@@ -610,6 +610,14 @@ class SentenceReader:
                 return Decision(UNKNOWN, "clause", t.text)
         return None
 
+    def _names_its_own(self, a: int, b: int) -> bool:
+        """``[a, b)`` names a thing, a part or a smaller place of its own ("(khách quốc
+        tế 210.000 lượt, …)": the bracket is not about the number it follows)."""
+        toks = self.toks_in(a, b)
+        return any(t.kind in ("indicator", "component", "topic", "subset") for t in toks) or bool(
+            self._subplaces(toks)
+        )
+
     def _growth_near(self, tok: Tok, end: int) -> bool:
         lo = max(0, tok.start - 30)
         return any(
@@ -837,16 +845,11 @@ class SentenceReader:
                 return Decision(Subject(t.values, t.text), "clause", t.text), (
                     "the name the bracket follows"
                 )
-        own_words = [
-            t
-            for t in self.toks_in(clause.start, q.start)
-            if t.kind in ("indicator", "component", "topic", "subset")
-        ] or self._subplaces(self.toks_in(clause.start, q.start))
         if (
             host is not None
             and self._has_quantity(host)
             and self.state.subject is not None
-            and not own_words  # "(khách quốc tế 210.000 lượt, …)": the bracket names its own
+            and not self._names_its_own(clause.start, q.start)
         ):
             inherited = self.state.subject
             if inherited.value.known and self._compatible_any(inherited.value.codes, q):
