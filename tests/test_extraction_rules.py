@@ -696,7 +696,8 @@ def test_a_sentence_breaking_down_a_target_or_an_estimate_is_one_too() -> None:
     # the status the previous sentence's cue gave ("giao chỉ tiêu", "ước tính")
     obs = extract(
         "Chỉ tiêu tăng trưởng năm 2026 của các địa phương vùng Tây Nguyên\n\n"
-        "Chính phủ giao chỉ tiêu tăng trưởng GRDP năm 2026 hai con số cho 3 tỉnh, thành. "
+        "Chính phủ giao chỉ tiêu tăng trưởng GRDP năm 2026 hai con số cho các tỉnh Tây "
+        "Nguyên. "
         "Trong đó, Gia Lai là 10,5%; Đắk Lắk 10,2%; Lâm Đồng 10%.\n\n"
         "Tổng sản phẩm trong nước (GDP) năm 2025 ước tính tăng 8,02%. Trong đó, khu vực "
         "dịch vụ tăng 8,62%. Năm 2024, khu vực dịch vụ tăng 7,38%.",

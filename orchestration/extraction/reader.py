@@ -581,9 +581,8 @@ class SentenceReader:
             before_values = first_value is None or p.start < first_value
             if resolved is not None and p.kind not in _RELATIVE_KINDS and before_values:
                 self._set_period(Decision(resolved, "sentence", p.text))
-        # a clause with no number that may be a value ("giao mục tiêu … cho 16 tỉnh")
-        # names its subject for the clauses after
-        if first_value is None:
+        # a clause with no number that names its subject sets it for the clauses after
+        if not has_q:
             clause_toks = self.toks_in(clause.start, clause.end)
             if any(t.kind == "measure" and t.role == "share" for t in clause_toks):
                 self.state.share = True
@@ -1771,9 +1770,10 @@ class SentenceReader:
         return None
 
     def _base(self, q: Quantity, clause: Clause, period: Period, measure: str) -> Decision | None:
-        """The period the number is compared with: a period that ends before the number's
-        own (a compared period that does not is the period of a value said of it, "so với
-        mức tăng cùng kỳ năm 2023 là 6,1%", not a base)."""
+        """The period the number is compared with: not its own period (a compared period
+        that is, is the period of a value said of it: "so với mức tăng cùng kỳ năm 2023 là
+        6,1%"), and a relation carried from earlier in the sentence only to a period that
+        ends before the number's."""
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
@@ -1791,7 +1791,7 @@ class SentenceReader:
             if not ok or _CLAUSE_STOP.search(between):
                 continue
             base = self._base_of(p, period)
-            if base is not None and base.end < period.end:
+            if base is not None and base != period:
                 # later numbers of the sentence keep the relation ("9 tháng tăng 14%" after
                 # "quý III tăng 12% so với quý III/2018": also year on year)
                 relation = p
@@ -1803,7 +1803,7 @@ class SentenceReader:
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
                 base = self._base_of(p, period)
-                if base is not None and base.end < period.end:
+                if base is not None and base != period:
                     return Decision(base, "clause", p.text)
         if self.state.base is not None and clause.host is None:
             p, _ = self.state.base.value
