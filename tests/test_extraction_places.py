@@ -342,3 +342,16 @@ def test_a_provincial_text_naming_no_province_keeps_the_default() -> None:
         dt.date(2024, 10, 3),
     )
     assert one(obs, "2.870 tỷ đồng").geo_code == "VN-09"  # the configured default
+
+
+def test_a_compared_period_before_the_number_is_no_base_of_an_earlier_one() -> None:
+    obs = extract(
+        "Kinh tế cả nước 6 tháng năm 2025\n\nGDP 6 tháng đầu năm 2025 của cả nước ước tăng "
+        "7,52%, cao hơn so với mức tăng GDP cùng kỳ năm 2024 là 6,42% dù thấp hơn mức tăng "
+        "cùng kỳ năm 2022 là 6,58%.",
+        dt.date(2025, 7, 6),
+    )
+    for mention, period in (("6,42%", "2024-S1"), ("6,58%", "2022-S1")):
+        o = one(obs, mention)
+        assert (o.indicator_code, o.geo_code, o.period.code, o.measure, o.base_period) == (
+            "grdp", "VN", period, "yoy_pct", None), mention

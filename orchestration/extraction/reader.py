@@ -1770,10 +1770,10 @@ class SentenceReader:
         return None
 
     def _base(self, q: Quantity, clause: Clause, period: Period, measure: str) -> Decision | None:
-        """The period the number is compared with: not its own period (a compared period
-        that is, is the period of a value said of it: "so với mức tăng cùng kỳ năm 2023 là
-        6,1%"), and a relation carried from earlier in the sentence only to a period that
-        ends before the number's."""
+        """The period the number is compared with: one stated after it, unless that is
+        its own period; one stated before it or carried from earlier in the sentence only
+        if it ends before the number's period (else it is the period of a value said of
+        it: "so với mức tăng cùng kỳ năm 2023 là 6,1%")."""
         if measure not in ("change_pct", "yoy_pct", "change_abs", "multiple_of_base"):
             return None
         s = self.masked
@@ -1803,7 +1803,7 @@ class SentenceReader:
         for p in self.periods_in(max(clause.start, q.start - WINDOW), q.start):
             if re.search(r"so\s+(?:với\s+)?(?:\S+\s+){0,3}$", s[max(0, p.start - 25) : p.start]):
                 base = self._base_of(p, period)
-                if base is not None and base != period:
+                if base is not None and base.end < period.end:
                     return Decision(base, "clause", p.text)
         if self.state.base is not None and clause.host is None:
             p, _ = self.state.base.value
