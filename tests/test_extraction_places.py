@@ -355,3 +355,30 @@ def test_a_compared_period_before_the_number_is_no_base_of_an_earlier_one() -> N
         o = one(obs, mention)
         assert (o.indicator_code, o.geo_code, o.period.code, o.measure, o.base_period) == (
             "grdp", "VN", period, "yoy_pct", None), mention
+
+
+def test_a_city_says_thanh_pho_for_itself() -> None:
+    # a centrally-run city's report: "Thành phố" with no name after it is the city itself
+    obs = extract(
+        "Tình hình kinh tế - xã hội Hà Nội 6 tháng đầu năm 2025\n\nTổng thu ngân sách nhà "
+        "nước trên địa bàn Thành phố 6 tháng ước đạt 310.500 tỷ đồng, bằng 60,1% dự toán. "
+        "Thành phố đón 15,2 triệu lượt khách du lịch. Riêng thành phố Sơn Tây thu ngân sách "
+        "đạt 1.250 tỷ đồng.",
+        dt.date(2025, 7, 4),
+    )
+    for mention, code in (("310.500 tỷ đồng", "budget_revenue"), ("60,1%", "budget_revenue"),
+                          ("15,2 triệu lượt khách du lịch", "tourists")):
+        assert (one(obs, mention).indicator_code, one(obs, mention).geo_code) == (
+            code, "VN-HN"), mention
+    assert one(obs, "1.250 tỷ đồng").indicator_code is None  # a town inside the city
+
+
+def test_provinces_merged_into_the_one_a_text_speaks_of_are_its_history() -> None:
+    obs = extract(
+        "Kinh tế tỉnh Tuyên Quang quý III năm 2025\n\nTổng sản phẩm trên địa bàn (GRDP) quý "
+        "III của tỉnh Tuyên Quang (sau hợp nhất với tỉnh Hà Giang) ước tăng 8,15%. Sau khi "
+        "sáp nhập với Hà Giang, thu ngân sách của tỉnh 9 tháng đạt 5.830 tỷ đồng.",
+        dt.date(2025, 10, 6),
+    )
+    assert one(obs, "8,15%").geo_code == "VN-07"
+    assert one(obs, "5.830 tỷ đồng").geo_code == "VN-07"

@@ -62,6 +62,8 @@ _EQUATED = re.compile(r"\s*(?:=|là|:)\s*(?:\S+\s+)?")
 _COMPARED_END = re.compile(r"so\s+với\s*$")
 _MULTIPLE_BASE_GAP = re.compile(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)?")
 _CLAUSE_STOP = re.compile(r"[;.]")
+#: words that name a merger of provinces (2025): the provinces named after them are history
+_MERGED = re.compile(r"(?:hợp\s+nhất|sáp\s+nhập|sắp\s+xếp)(?:\s+với)?(?:\s+tỉnh)?\s")
 _AFTER_A_NUMBER = re.compile(r"[0-9%]\s*(?:so\s+với\s+)?$")
 _FEW_WORDS = re.compile(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*")
 
@@ -208,7 +210,9 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
             if e.value and e.value not in by_kind[key]:
                 by_kind[key].append(e.value)
         for (kind, role), values in by_kind.items():
-            if kind == "place" and role == "subplace" and not _names_a_place(original, m):
+            if kind == "place" and role == "subplace" and _the_city_itself(original, m):
+                role = "self"  # "trên địa bàn Thành phố 9 tháng": the city the text is about
+            elif kind == "place" and role == "subplace" and not _names_a_place(original, m):
                 continue
             out.append(Tok(m.start, m.end, kind, role, tuple(values), m.text))
     if not verbs:
@@ -232,6 +236,15 @@ def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
 def _bare_count(q: Quantity) -> bool:
     """A number with no unit, scale or range: a value only after a verb of quantity."""
     return q.kind == "bare" and q.scale == 1.0 and q.low is None
+
+
+def _the_city_itself(original: str, m: PhraseMatch) -> bool:
+    """A capitalised "Thành phố" with no name after it: the city the text is about (a
+    centrally-run city's reports say "Thành phố" for themselves)."""
+    after = original[m.end : m.end + 30].lstrip()
+    return m.text == "thành phố" and original[m.start : m.start + 1] == "T" and not (
+        after[:1].isupper()
+    )
 
 
 def _names_a_place(original: str, m: PhraseMatch) -> bool:
@@ -1356,9 +1369,21 @@ class SentenceReader:
         places = [
             t
             for t in self.toks_in(a, b)
-            if t.kind == "place" and t.role in ("province", "national", "self")
+            if t.kind == "place"
+            and t.role in ("province", "national", "self")
+            and not (t.role == "province" and self._merged_into(t))
         ]
         return places[-1] if places else None
+
+    def _merged_into(self, t: Tok) -> bool:
+        """A province named as merged into the place the text speaks of ("Thành phố (sau
+        hợp nhất với Bình Dương và Bà Rịa - Vũng Tàu)", "sáp nhập với tỉnh Hà Giang"): its
+        history, not the number's place."""
+        before = self.masked[max(0, t.start - 80) : t.start]
+        bracket = before.rfind("(")
+        # inside a bracket all of it is the note; outside, the words just before the name
+        note = before[bracket:] if bracket > before.rfind(")") else before[-30:]
+        return _MERGED.search(note) is not None
 
     # -- indicator --------------------------------------------------------------------------
     def _compatible(self, code: str, q: Quantity) -> bool:
