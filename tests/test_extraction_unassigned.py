@@ -128,3 +128,14 @@ def test_shares_of_the_growth_and_the_uses_of_gdp_are_unassigned():
         assert obs[mention].indicator_code is None, mention
     for mention in ("7,31%", "7,09%", "16,2%", "18,0%"):  # consumption, capital, trade
         assert obs[mention].indicator_code is None, mention
+
+
+def test_passengers_goods_carried_and_policy_credit_are_unassigned():
+    from tests.fixtures import extraction_sentences as S
+
+    obs = _by_mention(S.TRANSPORT_AND_CREDIT, S.TRANSPORT_AND_CREDIT_PUBLISHED)
+    for mention in ("18,6 triệu lượt khách", "9,2%", "21,4 triệu tấn", "7,7%", "5.420 tỷ đồng"):
+        assert obs[mention].indicator_code is None, mention
+    assert obs["3.150 triệu tấn.km"].indicator_code == "freight_traffic"
+    assert obs["98.700 tỷ đồng"].indicator_code == "bank_credit"
+    assert obs["5,3%"].indicator_code == "bank_credit"

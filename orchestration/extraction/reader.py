@@ -882,8 +882,11 @@ class SentenceReader:
         respective = self._respective_subject(q, clause) or self._in_terms_of(q)
         if respective is not None:
             return respective
-        # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới")
-        if q.kind == "count":
+        # the count's own noun phrase ("126/162 xã đạt chuẩn nông thôn mới"), unless a
+        # topic heads the clause ("vận chuyển hành khách đạt 41,2 triệu lượt khách")
+        if q.kind == "count" and not any(
+            t.kind == "topic" for t in self.toks_in(max(clause.start, q.start - WINDOW), q.start)
+        ):
             end = min(clause.end, q.end + 40)
             own = [
                 t
