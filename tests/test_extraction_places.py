@@ -382,3 +382,20 @@ def test_provinces_merged_into_the_one_a_text_speaks_of_are_its_history() -> Non
     )
     assert one(obs, "8,15%").geo_code == "VN-07"
     assert one(obs, "5.830 tỷ đồng").geo_code == "VN-07"
+
+
+def test_a_release_of_the_national_statistics_office_is_national() -> None:
+    obs = extract(
+        "CPI tháng 5 tăng nhẹ\n\nTheo Tổng cục Thống kê, chỉ số giá tiêu dùng (CPI) tháng "
+        "5/2024 tăng 0,05% so với tháng trước; bình quân 5 tháng đầu năm 2024, CPI tăng 4,03% "
+        "so với cùng kỳ năm trước.",
+        dt.date(2024, 6, 6),
+    )
+    assert {(o.indicator_code, o.geo_code) for o in obs} == {("cpi", "VN")}
+    # the same release quoted by a province that speaks of itself stays the province's
+    obs = extract(
+        "CPI tháng 5 tăng nhẹ\n\nTheo Tổng cục Thống kê, CPI tháng 5/2024 của cả nước tăng "
+        "0,05%; chỉ số giá tiêu dùng trên địa bàn tỉnh tháng 5 tăng 0,12% so với tháng trước.",
+        dt.date(2024, 6, 6),
+    )
+    assert one(obs, "0,12%").geo_code == "VN-09" and one(obs, "0,05%").geo_code == "VN"

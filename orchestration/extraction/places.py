@@ -102,21 +102,32 @@ def provinces_in(original: str, folded: str | None = None) -> list[tuple[int, in
 _OWN_PROVINCE = re.compile(r"toàn\s+tỉnh|của\s+tỉnh|trên\s+địa\s+bàn|toàn\s+thành\s+phố|tỉnh\s+ta")
 
 
+#: the national statistics office (the General Statistics Office, since 2025 the
+#: Statistics Office of the Ministry of Finance), never a province's
+_NATIONAL_OFFICE = re.compile(
+    r"tổng\s+cục\s+thống\s+kê|cục\s+thống\s+kê\s*(?:\(|,|-|–|thuộc)\s*bộ\s+tài\s+chính"
+)
+
+
 def national_document(texts: list[str]) -> str | None:
-    """The national cue of a text that names no province but speaks of the country: at
-    least two national cues ("cả nước", "GDP", ...) and no word of its own province; None
-    otherwise."""
+    """The national cue of a text that names no province but speaks of the country: the
+    national statistics office as its source, or at least two national cues ("cả nước",
+    "GDP", ...), and no word of its own province; None otherwise."""
     first: str | None = None
     national = 0
+    source: str | None = None
     for text in texts:
         folded = fold(text)
         if _OWN_PROVINCE.search(folded):
             return None
+        office = _NATIONAL_OFFICE.search(folded)
+        if office and source is None:
+            source = office.group(0)
         for m in noun_matcher().finditer(folded):
             if any(e.kind == "place" and e.role == "national" for e in m.entries):
                 national += 1
                 first = first or m.text
-    return first if national >= 2 else None
+    return source or (first if national >= 2 else None)
 
 
 def _is_province(e: Entry) -> bool:
