@@ -399,3 +399,4 @@ def test_a_release_of_the_national_statistics_office_is_national() -> None:
         dt.date(2024, 6, 6),
     )
     assert one(obs, "0,12%").geo_code == "VN-09" and one(obs, "0,05%").geo_code == "VN"
+

@@ -63,7 +63,7 @@ _COMPARED_END = re.compile(r"so\s+với\s*$")
 _MULTIPLE_BASE_GAP = re.compile(r"\s*(?:lần\s*)?(?:so\s+với\s*)?(?:mức\s+)?")
 _CLAUSE_STOP = re.compile(r"[;.]")
 #: words that name a merger of provinces (2025): the provinces named after them are history
-_MERGED = re.compile(r"(?:hợp\s+nhất|sáp\s+nhập|sắp\s+xếp)(?:\s+với)?(?:\s+tỉnh)?\s")
+_MERGED = re.compile(r"(?:hợp\s+nhất|sáp\s+nhập)(?:\s+với)?(?:\s+tỉnh)?\s")
 _AFTER_A_NUMBER = re.compile(r"[0-9%]\s*(?:so\s+với\s+)?$")
 _FEW_WORDS = re.compile(r"[\s(]*(?:[^\s;,.()]+\s+){0,5}?[\s(]*")
 
