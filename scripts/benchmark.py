@@ -4,7 +4,8 @@
     .venv/bin/python scripts/benchmark.py [--raw-dir DIR] [--repeat N] [--keep]
 
 Prints (no asserts): the raw-folder scan, the extraction of every document (seconds per
-document and characters per second), reading HTML nested 1k-100k elements deep, a full
+document and characters per second), reading HTML nested 1k-100k elements deep, the
+cost of one event in Dagster's run log (default storage against the project's), a full
 refresh (job ``full_rebuild``) and a refresh on unchanged input (job
 ``refresh_warehouse``) into a temporary warehouse, with the time of each step, and the
 peak resident memory of this process and of its children (dbt).
@@ -137,6 +138,37 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
         stat.step_key: (stat.end_time or stat.start_time or 0) - (stat.start_time or 0)
         for stat in instance.get_run_step_stats(run_id)
     }
+
+
+def bench_run_log(events: int = 300) -> None:
+    """Writing events to Dagster's run log: Dagster's default SQLite storage (an engine
+    opened and disposed of per event) against the project's (orchestration/dagster_storage.py,
+    connections kept), milliseconds per event."""
+    from dagster import AssetMaterialization
+    from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
+    from dagster._core.events.log import EventLogEntry
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    from orchestration.dagster_storage import PooledSqliteEventLogStorage
+
+    def entry(n: int) -> EventLogEntry:
+        event = DagsterEvent(
+            event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value, job_name="bench",
+            event_specific_data=StepMaterializationData(AssetMaterialization(f"asset_{n % 20}")))
+        return EventLogEntry(error_info=None, level=20, user_message="", run_id="bench",
+                             timestamp=time.time(), dagster_event=event, job_name="bench")
+
+    print(f"run log        {events} asset events written one by one (a refresh writes ~570)")
+    for storage_class in (SqliteEventLogStorage, PooledSqliteEventLogStorage):
+        with tempfile.TemporaryDirectory() as base_dir:
+            storage = storage_class(base_dir)
+            entries = [entry(n) for n in range(events)]
+            t0 = time.perf_counter()
+            for e in entries:
+                storage.store_event(e)
+            seconds = time.perf_counter() - t0
+            storage.dispose()
+        print(f"  {storage_class.__name__:<30} {seconds / events * 1000:6.2f} ms per event")
 
 
 def bench_refresh(label: str, job_name: str, defs) -> None:
@@ -300,6 +332,7 @@ def main() -> int:
     bench_extraction_speed(raw_dir, args.repeat)
     bench_numbers_per_sentence()
     bench_nested_html()
+    bench_run_log()
     if not args.skip_documents:
         bench_documents()
 

@@ -194,7 +194,8 @@ class PipelineEnv:
 
 
 def make_env(root: Path) -> PipelineEnv:
-    """Copy raw/ into ``root/raw`` (writable) and name a warehouse and Dagster home there."""
+    """Copy raw/ into ``root/raw`` (writable) and name a warehouse and Dagster home there
+    (configured as the project's own)."""
     raw_dir = root / "raw"
     raw_dir.mkdir(parents=True)
     for path in sorted(RAW_SEEDS.iterdir()):
@@ -203,6 +204,8 @@ def make_env(root: Path) -> PipelineEnv:
             (raw_dir / path.name).chmod(0o644)
     dagster_home = root / "dagster_home"
     dagster_home.mkdir()
+    # the project's instance configuration (its run log storage among others)
+    shutil.copyfile(ROOT / ".dagster_home" / "dagster.yaml", dagster_home / "dagster.yaml")
     return PipelineEnv(root, raw_dir, root / "warehouse" / "provstats.duckdb", dagster_home)
 
 
