@@ -5,10 +5,9 @@
       2. official_report before news when equally recent
       3. earliest span in the document (then span end; then an original before its
          identical copies; then source_id, observation_id, so the order is total)
-    int_observations__enriched numbers every observation by it (preference_rank); a mart
-    that only needs the best observation of each group orders within the group by it
-    (`row_number() over (partition by ... order by {{ source_preference_order() }})`),
-    which costs a sort per group instead of one sort of every observation.
+    A mart that needs the best observation of each group orders within the group by it
+    (`row_number() over (partition by ... order by {{ source_preference_order() }})`);
+    mart_target_tracking numbers the observations it reads by it (preference_rank).
 -#}
 {% macro source_preference_order() -%}
     published_date desc nulls last,

@@ -6,7 +6,7 @@
         Which way the target asks the value to go: "trên", "vượt", "từ X trở lên"
         (gt, gte) ask for at least the bound, "dưới", "tối đa" (lt, lte) for at most the
         bound, whatever the indicator; a range, "khoảng" (approx) or a plain value (eq)
-        follows the direction of the indicator and measure (int_observations__enriched).
+        follows the direction of the indicator and measure (int_observations__joined).
 
     target_threshold(qualifier, value, value_low, value_high, target_direction)
         The bound the verdict compares with: the lower bound for gt / gte, the upper

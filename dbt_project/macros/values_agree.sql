@@ -2,10 +2,11 @@
     Agreement of two observations of the same series, used by mart_indicator_series
     (n_sources_agreeing) and mart_source_conflicts.
 
-    Each observation is compared through its comparison bounds (int_observations__enriched):
+    Each observation is compared through its comparison bounds (int_observations__joined):
     compare_low / compare_high = value_low / value_high for a range, the value itself
     otherwise. Two observations agree when both bounds are within the tolerance
-    var('agreement_tolerance') (0.5 %) of the larger magnitude:
+    var('agreement_tolerance') (10^-6: figures are compared as stated) of the larger
+    magnitude:
         |x - y| <= tolerance * max(|x|, |y|)
     so two points compare their values and two ranges compare both ends. NULL agrees
     with NULL only. The result is never NULL.

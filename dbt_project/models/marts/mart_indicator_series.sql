@@ -3,15 +3,27 @@
 -- the key because "change_pct vs 2019" and "change_pct vs 2020" are different series.
 --
 -- The chosen value of a series is its first observation under the source-preference
--- rule (macros/source_preference_order.sql, the order of
--- int_observations__enriched.preference_rank): latest publication date first (unknown
+-- rule (macros/source_preference_order.sql): latest publication date first (unknown
 -- date after any known date), official_report before news when equally recent, then the
 -- earliest span. Every other observation (earlier vintages included) stays in
 -- fct_indicator.
+--
+-- Incremental by family (macros/incremental_by_family.sql): a build recomputes the rows
+-- of the indicators-in-a-place whose observations changed and keeps the others.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_families() }}",
+    post_hook=["create schema if not exists build_state", "{{ record_families() }}"]
+) }}
+-- depends_on: {{ ref('int_observation_families') }}
 
 with observations as (
     select * from {{ ref('int_observations__joined') }}
     where series_key is not null
+      and {{ in_changed_family('indicator_code', 'geo_code') }}
 ),
 
 chosen as (

@@ -10,10 +10,23 @@
 -- shown document, n_sources_b the documents stating value b. Observations of an
 -- identical copy of a document (dim_source.duplicate_of) are left out: they repeat the
 -- original's.
+--
+-- Incremental by family (macros/incremental_by_family.sql): a build recomputes the rows
+-- of the indicators-in-a-place whose observations changed and keeps the others.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_families() }}",
+    post_hook=["create schema if not exists build_state", "{{ record_families() }}"]
+) }}
+-- depends_on: {{ ref('int_observation_families') }}
 
 with observations as (
     select * from {{ ref('int_observations__joined') }}
     where series_key is not null
+      and {{ in_changed_family('indicator_code', 'geo_code') }}
 ),
 
 -- the observation each series shows (the same rule as mart_indicator_series)

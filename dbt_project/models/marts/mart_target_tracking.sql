@@ -16,13 +16,31 @@
 --   pending        the latest comparable value ends before the target period ends
 --   no_data        no comparable value, or the target period is over and no value for
 --                  it was found
+--
+-- Incremental by family (macros/incremental_by_family.sql): a target and the values it
+-- is judged by share indicator and place, so a build recomputes the rows of the
+-- indicators-in-a-place whose observations changed and keeps the others.
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_families() }}",
+    post_hook=["create schema if not exists build_state", "{{ record_families() }}"]
+) }}
+-- depends_on: {{ ref('int_observation_families') }}
 
 with observations as (
     select
         *,
-        {{ counted_noun('mention', 'unit') }}               as counted_noun
-    from {{ ref('int_observations__enriched') }}
+        {{ counted_noun('mention', 'unit') }}               as counted_noun,
+        -- the source-preference rule (macros/source_preference_order.sql) as one order
+        -- of the observations read; only the order within a family matters below
+        row_number() over (order by {{ source_preference_order() }})
+                                                            as preference_rank
+    from {{ ref('int_observations__joined') }}
     where indicator_code is not null
+      and {{ in_changed_family('indicator_code', 'geo_code') }}
 ),
 
 -- one row per distinct target: the same target value restated (in a headline, a lead
