@@ -218,3 +218,32 @@ def test_dbt_resource_runs_dbt_without_an_in_process_adapter():
     assert isinstance(resource, ProjectDbtCliResource)
     assert resource._initialize_dbt_core_adapter(["build"]) is None
     assert "self._initialize_dbt_core_adapter(" in inspect.getsource(DbtCliResource.cli)
+
+
+def test_dbt_resource_knows_its_dbt_version_without_running_dbt(monkeypatch):
+    """dagster-dbt runs ``dbt --version`` before every command to learn the version
+    (~1.5 s of imports); the project's own dbt is the installed dbt-core, whose version
+    is read from the package metadata instead. Another executable is still asked."""
+    import importlib.metadata
+    import inspect
+
+    import dbt.version
+    from dagster_dbt import DbtCliResource
+    from dagster_dbt.core import resource as dagster_dbt_resource
+
+    from orchestration.defs.resources import DbtFromSettings, ProjectDbtCliResource
+
+    resource = DbtFromSettings().create_resource(dg.build_init_resource_context())
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"dbt was run: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    version = resource._cli_version
+    assert str(version) == importlib.metadata.version("dbt-core") == dbt.version.__version__
+    # the property overridden is the one DbtCliResource.cli reads
+    assert "self._cli_version" in inspect.getsource(DbtCliResource.cli)
+
+    other = ProjectDbtCliResource(project_dir=resource.project_dir, dbt_executable="/bin/true")
+    with pytest.raises(AssertionError, match="dbt was run"):
+        _ = other._cli_version

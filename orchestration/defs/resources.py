@@ -14,16 +14,19 @@ warehouse elsewhere.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from orchestration import settings
 from orchestration.defs.run_writes import StepWriter
@@ -75,7 +78,9 @@ def prepare_dbt_manifest() -> Path:
 
 
 class ProjectDbtCliResource(DbtCliResource):
-    """:class:`DbtCliResource` without the dbt adapter it opens in the Dagster process.
+    """:class:`DbtCliResource` without the dbt adapter it opens in the Dagster process,
+    and without the ``dbt --version`` it runs to learn dbt's version (see
+    :meth:`_cli_version`).
 
     Before every command dagster-dbt configures a dbt-core adapter in-process (about 1 s:
     importing dbt's config modules and reading the profile and project) for one use only:
@@ -89,6 +94,18 @@ class ProjectDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        """The version of dbt, which dagster-dbt reads before every command by running
+        ``dbt --version`` in a subprocess (about 1.5 s: dbt's imports). When the
+        executable is this environment's own dbt, the installed dbt-core's version is
+        that version; any other executable is still asked."""
+        own = Path(sys.prefix) / "bin" / "dbt"
+        if Path(self.dbt_executable) == own:
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                return Version(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
 
 
 def make_dbt_resource() -> DbtCliResource:
