@@ -394,3 +394,23 @@ def test_a_value_that_is_not_finite_fails_the_build(tmp_path, column, number):
     # the orchestrator publishes a build only when dbt succeeded: the marts stay as they were
     assert "ERROR=1 " in result.stdout, result.stdout
 
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("column", "change", "failing_test"), [
+    ("span_start", lambda start: start + 1, "assert_fct_indicator_spans_index_source_text"),
+    ("evidence", lambda _: "{not json", "not_null_int_observations__joined_evidence"),
+])
+def test_a_shifted_span_or_broken_evidence_fails_the_build(tmp_path, column, change,
+                                                           failing_test):
+    """The span test and the evidence test read columns int_observations__joined computes
+    once per inserted document (the text at the span, the parsed evidence): a row landed
+    with a shifted span, or with evidence that is not JSON, still fails the build."""
+    broken = sample_rows()
+    broken["observations"][0][column] = change(broken["observations"][0][column])
+    path = tmp_path / WAREHOUSE_NAME
+    write_landing(path, broken)
+    result = run_dbt("build", path, tmp_path)
+    assert result.returncode != 0
+    assert [line for line in result.stdout.splitlines()
+            if " FAIL " in line and failing_test in line], result.stdout

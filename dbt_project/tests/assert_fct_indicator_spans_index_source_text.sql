@@ -2,33 +2,12 @@
 -- text[span_start:span_end] is the mention and lies inside the quote's span.
 -- DuckDB substring() counts code points from 1, like Python slices count them from 0.
 --
--- substring() walks a UTF-8 string from its start to the offset, so slicing each
--- mention out of its whole document costs (observations x document length). The text is
--- cut into its lines once instead, each mention is sliced out of its line, and only a
--- mention that crosses a line break (PDF reflow) is sliced out of the whole text.
+-- The text at each span is sliced out of the document once, when the document's rows
+-- are inserted into int_observations__joined (its column span_text), so this test reads
+-- stored columns: it costs the same whatever the documents' length, and a build with
+-- one new document slices only that document's spans.
 
-with documents as (
-    select source_id, text, char_count, string_split(text, chr(10)) as parts
-    from {{ ref('dim_source') }}
-),
-
-lines as (
-    select source_id, unnest(parts) as line, generate_subscripts(parts, 1) as line_no
-    from documents
-),
-
-line_starts as (
-    select
-        source_id,
-        line,
-        coalesce(sum(length(line) + 1) over (
-            partition by source_id order by line_no
-            rows between unbounded preceding and 1 preceding
-        ), 0)::bigint as line_start
-    from lines
-),
-
-located as (
+with observations as (
     select
         fct.observation_id,
         fct.source_id,
@@ -37,37 +16,30 @@ located as (
         fct.mention,
         fct.quote_start,
         fct.quote_end,
-        substring(
-            line_starts.line, fct.span_start - line_starts.line_start + 1,
-            fct.span_end - fct.span_start
-        )                                                   as text_in_line
+        joined.span_text
     from {{ ref('fct_indicator') }} as fct
-    left join line_starts
-        on line_starts.source_id = fct.source_id
-       and fct.span_start >= line_starts.line_start
-       and fct.span_end <= line_starts.line_start + length(line_starts.line)
+    left join {{ ref('int_observations__joined') }} as joined
+        on joined.observation_id = fct.observation_id
+),
+
+documents as (
+    select source_id, char_count from {{ ref('dim_source') }}
 )
 
 select
-    located.observation_id,
-    located.source_id,
-    located.span_start,
-    located.span_end,
-    located.mention,
-    coalesce(
-        located.text_in_line,
-        substring(documents.text, located.span_start + 1, located.span_end - located.span_start)
-    ) as text_at_span
-from located
-inner join documents
-    on documents.source_id = located.source_id
-where located.span_start < 0
-   or located.span_end <= located.span_start
-   or located.span_end > documents.char_count
-   or coalesce(
-          located.text_in_line,
-          substring(documents.text, located.span_start + 1,
-                    located.span_end - located.span_start)
-      ) <> located.mention
-   or located.quote_start > located.span_start
-   or located.quote_end < located.span_end
+    observations.observation_id,
+    observations.source_id,
+    observations.span_start,
+    observations.span_end,
+    observations.mention,
+    observations.span_text as text_at_span
+from observations
+left join documents
+    on documents.source_id = observations.source_id
+where documents.source_id is null
+   or observations.span_start < 0
+   or observations.span_end <= observations.span_start
+   or observations.span_end > documents.char_count
+   or observations.span_text is distinct from observations.mention
+   or observations.quote_start > observations.span_start
+   or observations.quote_end < observations.span_end

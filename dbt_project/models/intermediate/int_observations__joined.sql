@@ -135,6 +135,58 @@ joined as (
        and measure_directions.measure = observations.measure
     left join extraction_state
         on extraction_state.source_id = observations.source_id
+),
+
+-- The text each span slices out of its document, read once, when the document's rows
+-- are inserted (test assert_fct_indicator_spans_index_source_text compares it with the
+-- mention). substring() walks a UTF-8 string from its start to the offset, so slicing
+-- every mention out of its whole document costs observations x document length: the
+-- text is cut into its lines once, each mention is sliced out of its line, and only a
+-- mention crossing a line break (PDF reflow) is sliced out of the whole text.
+texts as (
+    select source_id, text, string_split(text, chr(10)) as parts
+    from documents
+    where source_id in (select source_id from observations)
+),
+
+lines as (
+    select source_id, unnest(parts) as line, generate_subscripts(parts, 1) as line_no
+    from texts
+),
+
+line_starts as (
+    select
+        source_id,
+        line,
+        coalesce(sum(length(line) + 1) over (
+            partition by source_id order by line_no
+            rows between unbounded preceding and 1 preceding
+        ), 0)::bigint                                 as line_start
+    from lines
+),
+
+span_texts as (
+    select
+        observations.observation_id,
+        coalesce(
+            substring(line_starts.line,
+                      observations.span_start - line_starts.line_start + 1,
+                      observations.span_end - observations.span_start),
+            substring(texts.text, observations.span_start + 1,
+                      observations.span_end - observations.span_start)
+        )                                             as span_text
+    from observations
+    left join line_starts
+        on line_starts.source_id = observations.source_id
+       and observations.span_start >= line_starts.line_start
+       and observations.span_end <= line_starts.line_start + length(line_starts.line)
+    left join texts
+        on texts.source_id = observations.source_id
 )
 
-select * from joined
+select
+    joined.*,
+    span_texts.span_text
+from joined
+left join span_texts
+    on span_texts.observation_id = joined.observation_id

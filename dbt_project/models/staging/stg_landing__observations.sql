@@ -33,7 +33,7 @@ renamed as (
         cast(status_cue as varchar)        as status_cue,
         cast(geo_cue as varchar)           as geo_cue,
         -- the evidence as landed, and as DuckDB JSON (NULL when it is not valid JSON,
-        -- which the not_null test on evidence_json reports)
+        -- which the not_null test on int_observations__joined.evidence reports)
         cast(evidence as varchar)          as evidence_text,
         try_cast(evidence as json)         as evidence_json
     from source
