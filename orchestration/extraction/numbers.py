@@ -91,8 +91,11 @@ _VIETNAMESE_NUMBER = re.compile(
 def english_style(text: str) -> bool:
     """Does a text write numbers the English way ("1.62 tỷ USD", "3.6%", "5,800 doanh
     nghiệp")? Then a comma before three digits groups thousands. Decided once per
-    document: at least two English decimals and no Vietnamese decimal or thousands."""
-    return len(_ENGLISH_DECIMAL.findall(text)) >= 2 and not _VIETNAMESE_NUMBER.search(text)
+    document: at least two English decimals and no Vietnamese decimal or thousands.
+
+    The Vietnamese number is looked for first: most texts write one near their start,
+    which settles the answer without scanning the whole text for English decimals."""
+    return not _VIETNAMESE_NUMBER.search(text) and len(_ENGLISH_DECIMAL.findall(text)) >= 2
 
 
 def parse_number(s: str, english: bool = False) -> float:
