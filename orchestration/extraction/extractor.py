@@ -259,8 +259,11 @@ class _Extraction:
             said = _status_said(readings, reader)
             read_here.extend(r.indicator.code for r in readings if r.indicator is not None)
             self.recent_periods.extend(reader.stated_periods())
-            for r in readings:
-                self._emit(p, a, b, r)
+            if readings:  # the sentence's span and quote are the same for all its numbers
+                span = p.view_span(a, b)
+                quote = _quote(p.text, a, b) if b - a <= MAX_QUOTE else None
+                for r in readings:
+                    self._emit(p, a, b, r, span, quote)
             self._remember_markers(p, a, b, readings, reader)
             # what the sentence said carries to the next sentences of the paragraph
             first = reader.first_period
@@ -300,7 +303,18 @@ class _Extraction:
         v = self.doc.view
         return v.to_stored(view_start), v.to_stored(view_end - 1) + 1
 
-    def _emit(self, p: Paragraph, a: int, b: int, r: Reading) -> None:
+    def _emit(
+        self,
+        p: Paragraph,
+        a: int,
+        b: int,
+        r: Reading,
+        span: tuple[int, int],
+        quote: str | None,
+    ) -> None:
+        """The observation of reading ``r`` of the sentence ``p.text[a:b]``, whose view
+        span is ``span`` and whose quote is ``quote`` (None for a sentence longer than
+        :data:`MAX_QUOTE`: its quote is a window around each number)."""
         vs, ve = p.view_span(r.start, r.end)
         # a span never crosses a line break (a unit on the next line is not the mention)
         nl = self.doc.view.text.find("\n", vs, ve)
@@ -308,8 +322,9 @@ class _Extraction:
             ve = nl
         while ve > vs and self.doc.view.text[ve - 1].isspace():
             ve -= 1
-        qs, qe = p.view_span(a, b)
-        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, r.start, r.end), {})
+        if quote is None:
+            quote = _quote(p.text, a, b, r.start, r.end)
+        self._append(r, vs, ve, span[0], span[1], quote, {})
 
     def _emit_table(self, table: Table, cell: Any) -> None:
         r: Reading = cell.reading
@@ -424,7 +439,7 @@ def _heading_context(section: Scope, p: Paragraph, pub: Publication, doc: Scope)
         )
 
 
-def _quote(text: str, a: int, b: int, start: int, end: int) -> str:
+def _quote(text: str, a: int, b: int, start: int = 0, end: int = 0) -> str:
     """The sentence ``text[a:b]`` as a quote; a sentence longer than :data:`MAX_QUOTE`
     is cut to a window around the number ``text[start:end]`` (its full span is kept in
     ``quote_start``/``quote_end``)."""
