@@ -38,7 +38,19 @@ _NUM = (
     r"|[0-9]+\.[0-9]{1,2}(?![0-9])"  # 68.58 (English decimal point)
     r"|[0-9]+"
 )
-NUM_RE = re.compile(rf"(?<![\w.,/+:])(?:{_NUM})")
+#: a number (:data:`_NUM`) not glued after a word, a decimal mark, a slash, a plus or a
+#: colon. Written with its first digit ahead of that look-behind (the alternatives of
+#: ``_NUM`` with their first digit taken out, in the same order), so that the engine
+#: jumps from digit to digit instead of trying every position of the text.
+NUM_RE = re.compile(
+    r"[0-9](?<![\w.,/+:][0-9])(?:"
+    r"[0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?(?![0-9])"
+    r"|[0-9]{0,2}(?: [0-9]{3})+(?:,[0-9]+)?(?![0-9.,]?[0-9])"
+    r"|[0-9]*,[0-9]+(?![0-9])"
+    r"|[0-9]*\.[0-9]{1,2}(?![0-9])"
+    r"|[0-9]*"
+    r")"
+)
 _FRACTION = re.compile(rf"\s*/\s*({_NUM})(?![\d/])")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|đến|tới)\s*")
 _DATE_AFTER = re.compile(r"\s*[/-]\s*[0-9]{1,2}\s*[/-]\s*[0-9]{2,4}(?![0-9])")  # d/m/y

@@ -42,7 +42,10 @@ _NWORD = r"[0-9]{1,2}|mười\s+một|mười\s+hai|một|hai|ba|bốn|năm|sáu
 YEAR = r"(?:19|20)[0-9]{2}"
 _D = r"([0-9]{1,2})\s*[/-]\s*([0-9]{1,2})"
 _DM = _D + rf"(?:\s*[/-]\s*({YEAR}))?"
-_YEAR_RE = re.compile(rf"(?<![0-9])({YEAR})(?![0-9])")
+#: a year not inside a longer number; the look-behind (no digit before the four) stands
+#: after the year so that the engine jumps to each "19" / "20" instead of trying every
+#: position
+_YEAR_RE = re.compile(rf"({YEAR})(?<![0-9][0-9]{{4}})(?![0-9])")
 #: a year that is the base of a comparison is not the year of what precedes it
 _BASE_YEAR = re.compile(r"so\s+với|cùng\s+kỳ|gốc|trước|[;.]")
 

@@ -71,7 +71,9 @@ WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
 _SAME_COUNT = {"CASE": ("ACCIDENT",), "VEHICLE": ("VEHICLE_PER_DAY",)}
 _BOUNDARY = re.compile(r"[;,:()]|\s[-–]\s")
-_AND = re.compile(r"(?<!\w)và(?!\w)")
+#: "và" as a word; its look-behind stands after the word so that the engine jumps from one
+#: "và" to the next instead of trying every position of the sentence
+_AND = re.compile(r"và(?<!\wvà)(?!\w)")
 
 
 @dataclass(slots=True)

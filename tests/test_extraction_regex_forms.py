@@ -1,0 +1,58 @@
+"""Regular expressions written for speed match exactly what their plain forms match.
+
+A few patterns scanned over whole paragraphs start with the text they need (a digit,
+"và", the letters of a spelling) and check what stands before it with a look-behind
+placed after that text, so that the regular-expression engine jumps to each candidate
+instead of trying every position. These tests hold them to the plain form they replace
+(look-behind first), on chosen cases and on seeded random strings.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from orchestration.extraction import numbers, period_grammar, reader, text
+
+PLAIN = {
+    "number": (numbers.NUM_RE, re.compile(rf"(?<![\w.,/+:])(?:{numbers._NUM})")),
+    "year": (period_grammar._YEAR_RE, re.compile(rf"(?<![0-9])({period_grammar.YEAR})(?![0-9])")),
+    "và": (reader._AND, re.compile(r"(?<!\w)và(?!\w)")),
+    "tỉ": (text._TI_RE, re.compile(r"(?<!\w)tỉ(?!\w)")),
+    **{
+        f"tone {old}": (fast, re.compile(f"(?<!q){old}(?![a-zà-ỹđ])"))
+        for old, fast, _ in text._TONE_SUBS
+    },
+}
+
+CASES = [
+    "18.063,8 tỷ đồng, 1.205 ha, 18 063,8 và 8,06% hay 68.58 hoặc 2024",
+    "x2024 12024 20245 /2024 .2024 ,2024 +5 :5 a5 5",
+    "năm 2020-2025; 1999/2000; 2019 2020",
+    "vàng và và, vàvà (và) tỉ tỉnh tỉ lệ 3 tỉ đồng",
+    "hoá quá qoá thuỷ uỷ ban hoàn toàn hoạch",
+    "",
+    "5",
+]
+
+
+def _spans(rx: re.Pattern[str], s: str, pos: int = 0) -> list[tuple[tuple[int, int], tuple]]:
+    return [(m.span(), m.groups()) for m in rx.finditer(s, pos)]
+
+
+def _random_strings(n: int) -> list[str]:
+    rng = random.Random(20240501)
+    pieces = list("0123456789.,/+: -–avàtỉqoáĐ%()\n") + ["19", "20", "và", "tỉ", "oá", "uỷ"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_fast_pattern_matches_what_its_plain_form_matches(name: str) -> None:
+    fast, plain = PLAIN[name]
+    for s in CASES + _random_strings(3000):
+        for pos in {0, len(s) // 2, len(s)}:
+            assert _spans(fast, s, pos) == _spans(plain, s, pos), (name, s, pos)
+        m_fast, m_plain = fast.match(s, len(s) // 3), plain.match(s, len(s) // 3)
+        assert (m_fast and m_fast.span()) == (m_plain and m_plain.span()), (name, s)
