@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -100,6 +101,10 @@ class _Extraction:
         self.recent_codes: deque[list[str]] = deque(maxlen=_RECENT_PARAGRAPHS)
         self.last_paragraph: Scope | None = None
         self.marker_context: dict[int, tuple[Decision | None, Decision | None]] = {}
+        #: footnote markers by view offset (offsets ascending, then their numbers)
+        by_offset = sorted((off, n) for n, off in self.doc.markers.items())
+        self.marker_offsets = [off for off, _ in by_offset]
+        self.marker_numbers = [n for _, n in by_offset]
         self.scope = Scope("document")
         self.doc_geo = self._document_place(source_id, default_geo)
         self._document_context()
@@ -279,8 +284,14 @@ class _Extraction:
         if not self.doc.markers:
             return
         lo, hi = p.view_span(a, b)
-        for n, off in self.doc.markers.items():
-            if not lo <= off <= hi + 3 or n in self.marker_context:
+        # the markers at view offsets lo .. hi + 3, found by bisection (a long report has
+        # many markers and many sentences)
+        first = bisect.bisect_left(self.marker_offsets, lo)
+        last = bisect.bisect_right(self.marker_offsets, hi + 3)
+        for off, n in zip(
+            self.marker_offsets[first:last], self.marker_numbers[first:last], strict=True
+        ):
+            if n in self.marker_context:
                 continue
             before = [r for r in readings if p.to_view(r.end - 1) < off]
             subject = None
