@@ -120,17 +120,19 @@ class _Extraction:
         return out
 
     def _document_place(self, source_id: str | None, default_geo: str) -> Decision:
-        body = [p.text for p in self.doc.paragraphs if p.kind == "body"]
+        # (texts with the folded forms the paragraphs carry: not folded again)
+        body = [(p.text, p.folded) for p in self.doc.paragraphs if p.kind == "body"]
+        header = [(p.text, p.folded) for p in self.doc.header]
         code, cue = document_province(
             self.doc.title.text if self.doc.title else None,
-            [p.text for p in self.doc.header],
-            [p.text for p in self._lead()],
+            header,
+            [(p.text, p.folded) for p in self._lead()],
             body,
         )
         if code:
             return Decision(code, "document", cue)
-        title = [self.doc.title.text] if self.doc.title else []
-        national = national_document(title + [p.text for p in self.doc.header] + body)
+        title = [(self.doc.title.text, self.doc.title.folded)] if self.doc.title else []
+        national = national_document(title + header + body)
         if national:  # a national report: "cả nước", "GDP" and no province of its own
             return Decision(NATIONAL, "document", f"national report: {national}")
         folder = province_of_path(source_id)

@@ -20,6 +20,14 @@ from .text import fold
 
 NATIONAL = "VN"
 
+#: a text, or a text with its folded form (:func:`.text.fold`) when the caller has it
+#: already (the extractor's paragraphs carry theirs)
+Text = str | tuple[str, str]
+
+
+def _with_folded(text: Text) -> tuple[str, str]:
+    return (text, fold(text)) if isinstance(text, str) else text
+
 
 def _ascii_key(name: str) -> str:
     """Lower-case ASCII letters and digits only: ``Đắk Lắk`` -> ``daklak``."""
@@ -109,7 +117,7 @@ _NATIONAL_OFFICE = re.compile(
 )
 
 
-def national_document(texts: list[str]) -> str | None:
+def national_document(texts: list[Text]) -> str | None:
     """The national cue of a text that names no province but speaks of the country: the
     national statistics office as its source, or at least two national cues ("cả nước",
     "GDP", ...), and no word of its own province; None otherwise."""
@@ -117,7 +125,7 @@ def national_document(texts: list[str]) -> str | None:
     national = 0
     source: str | None = None
     for text in texts:
-        folded = fold(text)
+        _, folded = _with_folded(text)
         if _OWN_PROVINCE.search(folded):
             return None
         office = _NATIONAL_OFFICE.search(folded)
@@ -135,7 +143,7 @@ def _is_province(e: Entry) -> bool:
 
 
 def document_province(
-    title: str | None, head: list[str], lead: list[str], body: list[str]
+    title: str | None, head: list[Text], lead: list[Text], body: list[Text]
 ) -> tuple[str | None, str]:
     """The province a document's text is about, with the words that said it.
 
@@ -153,13 +161,13 @@ def document_province(
             return found[0][2], f"title: {title[found[0][0] : found[0][1]]}"
     counts: Counter[str] = Counter()
     for text in head + lead:
-        counts.update(code for _, _, code in provinces_in(text))
+        counts.update(code for _, _, code in provinces_in(*_with_folded(text)))
     if counts:
         code, _ = counts.most_common(1)[0]
         return code, "header and lead"
     counts.clear()
     for text in body:
-        counts.update(code for _, _, code in provinces_in(text))
+        counts.update(code for _, _, code in provinces_in(*_with_folded(text)))
     if counts:
         ranked = counts.most_common(2)
         if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
