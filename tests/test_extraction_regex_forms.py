@@ -14,13 +14,20 @@ import re
 
 import pytest
 
-from orchestration.extraction import numbers, period_grammar, reader, text
+from orchestration.extraction import numbers, period_grammar, reader, structure, text
+from orchestration.extraction.text import UPPER
 
 PLAIN = {
     "number": (numbers.NUM_RE, re.compile(rf"(?<![\w.,/+:])(?:{numbers._NUM})")),
     "year": (period_grammar._YEAR_RE, re.compile(rf"(?<![0-9])({period_grammar.YEAR})(?![0-9])")),
     "và": (reader._AND, re.compile(r"(?<!\w)và(?!\w)")),
     "tỉ": (text._TI_RE, re.compile(r"(?<!\w)tỉ(?!\w)")),
+    "day/month": (period_grammar._ANCHORS["day_month"], re.compile(r"[0-9]{1,2}\s*[/-]\s*[0-9]")),
+    "footnote marker": (structure._MARKER_DIGITS, re.compile(r"(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")),
+    "sentence end": (
+        structure._SENTENCE_END,
+        re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))"),
+    ),
     **{
         f"tone {old}": (fast, re.compile(f"(?<!q){old}(?![a-zà-ỹđ])"))
         for old, fast, _ in text._TONE_SUBS
@@ -32,6 +39,7 @@ CASES = [
     "x2024 12024 20245 /2024 .2024 ,2024 +5 :5 a5 5",
     "năm 2020-2025; 1999/2000; 2019 2020",
     "vàng và và, vàvà (và) tỉ tỉnh tỉ lệ 3 tỉ đồng",
+    "tăng 6,79%1, cao2. Trang 12345, 27/8 và 1 / 2; Năm! Tháng?! “Quý” (1) ... Đạt.) 5",
     "hoá quá qoá thuỷ uỷ ban hoàn toàn hoạch",
     "",
     "5",
@@ -44,7 +52,7 @@ def _spans(rx: re.Pattern[str], s: str, pos: int = 0) -> list[tuple[tuple[int, i
 
 def _random_strings(n: int) -> list[str]:
     rng = random.Random(20240501)
-    pieces = list("0123456789.,/+: -–avàtỉqoáĐ%()\n") + ["19", "20", "và", "tỉ", "oá", "uỷ"]
+    pieces = list("0123456789.,/+: -–avàtỉqoáĐ%()\n!?…”") + ["19", "20", "và", "tỉ", "oá", "uỷ"]
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(n)]
 
 

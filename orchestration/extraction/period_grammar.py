@@ -209,7 +209,8 @@ _LEAD = {
 }  # fmt: skip
 _ANCHORS = {
     "year": _YEAR_RE,
-    "day_month": re.compile(r"[0-9]{1,2}\s*[/-]\s*[0-9]"),
+    # ("[0-9][0-9]?" is "[0-9]{1,2}" with a first character the engine can jump to)
+    "day_month": re.compile(r"[0-9][0-9]?\s*[/-]\s*[0-9]"),
     "year_word": re.compile(r"\snăm"),
     "month_word": re.compile(r"\stháng"),
 }
