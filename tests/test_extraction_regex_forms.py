@@ -64,3 +64,32 @@ def test_fast_pattern_matches_what_its_plain_form_matches(name: str) -> None:
             assert _spans(fast, s, pos) == _spans(plain, s, pos), (name, s, pos)
         m_fast, m_plain = fast.match(s, len(s) // 3), plain.match(s, len(s) // 3)
         assert (m_fast and m_fast.span()) == (m_plain and m_plain.span()), (name, s)
+
+
+WINDOW_TEXTS = [
+    "giai đoạn 2021 - 2025, 5 năm 2016-2020, từ năm 2019 đến năm 2023, nhiệm kỳ 2020 – 2025",
+    "trong 3 năm qua, sau mười một năm, hai năm tới, 12 năm 2024, năm 2030",
+    "tính đến ngày 30/11/2025, đến hết 15/12, lũy kế từ đầu năm đến ngày 25/10, tới 4/5/2024",
+    "năm 2019 2020 - x2021-2022 và 1999—2000 đến 2001; 2024   -   2025",
+]
+
+
+@pytest.mark.parametrize("kind", sorted(period_grammar._WINDOW_NEEDS))
+def test_every_match_of_an_anchored_pattern_holds_its_window_needs(kind: str) -> None:
+    """A window is skipped when ``_WINDOW_NEEDS[kind]`` is not in it: that is exact only
+    if every match of the pattern holds it."""
+    from tests.fixtures.extraction_sentences import all_sentences
+
+    rx = dict((k, r) for k, r, _ in period_grammar._COMPILED)[kind]
+    needs = period_grammar._WINDOW_NEEDS[kind]
+    anchor_rx = period_grammar._ANCHORS[period_grammar._ANCHORED[kind][0]]
+    found = 0
+    for s in WINDOW_TEXTS + [text.fold(t) for t in all_sentences().values()]:
+        for m in rx.finditer(s):
+            assert needs.search(m.group(0)), (kind, m.group(0))
+            found += 1
+        anchors = [m.start() for m in anchor_rx.finditer(s)]
+        lead = period_grammar._LEAD[kind]
+        with_needs = [m.span() for m in period_grammar._near(rx, s, anchors, lead, needs)]
+        assert with_needs == [m.span() for m in period_grammar._near(rx, s, anchors, lead)]
+    assert found >= 3  # (the texts hold matches of the pattern)
