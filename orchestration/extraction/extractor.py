@@ -25,11 +25,12 @@ from collections import deque
 from typing import Any
 
 from .context import Decision, Publication, Scope, Subject
-from .lexicon import noun_matcher, verb_matches
+from .lexicon import Entry, noun_matcher, verb_matches
 from .model import Observation
 from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
+from .phrases import PhraseMatch
 from .places import NATIONAL, document_province, national_document, province_of_path, provinces_in
 from .reader import ParagraphWords, Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
@@ -106,10 +107,19 @@ class _Extraction:
         self.marker_offsets = [off for off, _ in by_offset]
         self.marker_numbers = [n for _, n in by_offset]
         self.scope = Scope("document")
+        #: noun phrases of folded paragraph texts, found once: the document's place is
+        #: decided on them and the paragraphs' words reuse them
+        self.nouns: dict[str, list[PhraseMatch[Entry]]] = {}
         self.doc_geo = self._document_place(source_id, default_geo)
         self._document_context()
 
     # -- document context ------------------------------------------------------------
+    def _noun_phrases(self, folded: str) -> list[PhraseMatch[Entry]]:
+        found = self.nouns.get(folded)
+        if found is None:
+            found = self.nouns[folded] = list(noun_matcher().finditer(folded))
+        return found
+
     def _lead(self) -> list[Paragraph]:
         out = []
         for b in self.doc.blocks:
@@ -128,11 +138,12 @@ class _Extraction:
             header,
             [(p.text, p.folded) for p in self._lead()],
             body,
+            self._noun_phrases,
         )
         if code:
             return Decision(code, "document", cue)
         title = [(self.doc.title.text, self.doc.title.folded)] if self.doc.title else []
-        national = national_document(title + header + body)
+        national = national_document(title + header + body, self._noun_phrases)
         if national:  # a national report: "cả nước", "GDP" and no province of its own
             return Decision(NATIONAL, "document", f"national report: {national}")
         folder = province_of_path(source_id)
@@ -246,7 +257,13 @@ class _Extraction:
                     scope.fields[name] = d
         if p.kind != "footnote":
             self.last_paragraph = scope
-        words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
+        words = ParagraphWords(
+            p.text,
+            p.folded,
+            _context_year(scope, self.pub),
+            self.english,
+            nouns=self.nouns.get(p.folded),
+        )
         read_here: list[str] = []
         self.recent_codes.append(read_here)
         said: Decision | None = None  # the status a cue gave the previous sentence

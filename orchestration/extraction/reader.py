@@ -24,12 +24,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from .context import UNKNOWN, Decision, Publication, Scope, Subject
 from .lexicon import (
+    Entry,
     Indicator,
     capital_of,
     catalogue,
@@ -198,9 +200,17 @@ _BOUNDARY_KINDS = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "c
 
 
 # ------------------------------------------------------------------------------- words
-def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
+def _tokens(
+    original: str,
+    masked: str,
+    verbs: bool = True,
+    nouns: Sequence[PhraseMatch[Entry]] | None = None,
+) -> list[Tok]:
+    """The words of a paragraph (``nouns``: the noun phrases of ``masked`` if the caller
+    has them already)."""
     out: list[Tok] = []
-    for m in noun_matcher().finditer(masked):
+    found = noun_matcher().finditer(masked) if nouns is None else nouns
+    for m in found:
         by_kind: dict[tuple[str, str], list[str]] = {}
         for e in m.entries:
             if (e.kind, e.role) == ("place", "province") and not is_proper_noun(
@@ -349,8 +359,16 @@ class ParagraphWords:
     Offsets are offsets of the paragraph's reading string."""
 
     def __init__(
-        self, original: str, folded: str, context_year: int | None, english: bool = False
+        self,
+        original: str,
+        folded: str,
+        context_year: int | None,
+        english: bool = False,
+        nouns: Sequence[PhraseMatch[Entry]] | None = None,
     ) -> None:
+        """``nouns`` are the noun phrases of ``folded`` when the caller has them (the
+        document's place was decided on them): they are reused when no period expression
+        is masked, the masked text being ``folded`` itself."""
         self.original = original
         self.folded = folded
         self.periods = find_periods(folded, context_year)
@@ -359,7 +377,8 @@ class ParagraphWords:
         self.quantities = (
             find_quantities(self.masked, _identifier(), english) if (has_digits) else []
         )
-        self.toks = _tokens(original, self.masked, verbs=has_digits)
+        reused = nouns if not self.periods else None  # (no period: masked is folded)
+        self.toks = _tokens(original, self.masked, verbs=has_digits, nouns=reused)
         self.protected = bytearray(len(folded) + 1)
         name_cover = bytearray(len(folded) + 1)
         for q in self.quantities:
