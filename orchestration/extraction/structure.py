@@ -259,11 +259,12 @@ def _is_junk(s: str) -> bool:
     m = _header_phrases().match(fold(s[:160])) if words <= 30 else None  # at the line start
     if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8):
         return True
-    if _DATE_ONLY.match(s) and words <= 10:
+    # (the word counts first: most lines are longer, and need no regular expression)
+    if words <= 10 and _DATE_ONLY.match(s):
         return True
     if (
-        _NAV_SEP.search(s)
-        and words <= 14
+        words <= 14
+        and _NAV_SEP.search(s)
         and not _SENTENCE_STOP.search(s)
         and not _DECIMAL.search(s)
     ):
