@@ -213,14 +213,15 @@ def _tokens(
     for m in found:
         by_kind: dict[tuple[str, str], list[str]] = {}
         for e in m.entries:
-            if (e.kind, e.role) == ("place", "province") and not is_proper_noun(
-                original, m.start, m.end, e.phrase
+            if (
+                e.kind == "place"
+                and e.role == "province"
+                and not is_proper_noun(original, m.start, m.end, e.phrase)
             ):
                 continue  # "hòa bình" (peace) is not "Hòa Bình"
-            key = (e.kind, "" if e.kind == "component" else e.role)
-            by_kind.setdefault(key, [])
-            if e.value and e.value not in by_kind[key]:
-                by_kind[key].append(e.value)
+            values = by_kind.setdefault((e.kind, "" if e.kind == "component" else e.role), [])
+            if e.value and e.value not in values:
+                values.append(e.value)
         for (kind, role), values in by_kind.items():
             if kind == "place" and role == "subplace" and _the_city_itself(original, m):
                 role = "self"  # "trên địa bàn Thành phố 9 tháng": the city the text is about

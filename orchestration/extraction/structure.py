@@ -16,6 +16,7 @@ Work is linear in the length of the text.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ class Paragraph:
 
     def to_view(self, offset: int) -> int:
         """View offset of the reading-string character at ``offset``."""
-        k = bisect.bisect_right(self.segments, (offset, float("inf"))) - 1
+        k = bisect.bisect_right(self.segments, (offset, math.inf)) - 1
         text_start, view_start = self.segments[max(k, 0)]
         return view_start + (offset - text_start)
 
