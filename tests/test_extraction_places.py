@@ -400,3 +400,33 @@ def test_a_release_of_the_national_statistics_office_is_national() -> None:
     )
     assert one(obs, "0,12%").geo_code == "VN-09" and one(obs, "0,05%").geo_code == "VN"
 
+
+
+def test_the_body_read_for_the_place_is_matched_once(monkeypatch) -> None:
+    """A document whose place is decided on its body: each paragraph's noun phrases are
+    found once, for the place, and reused for its words (no period masked in them)."""
+    from collections import Counter
+
+    from orchestration.extraction import extract_observations
+    from orchestration.extraction.lexicon import noun_matcher
+
+    text = (
+        "Doanh nghiệp khởi sắc\n\nCác ngành tiếp tục phát triển.\n\nSản xuất ổn định.\n\n"
+        "Bến Tre có 1.200 doanh nghiệp thành lập mới.\n\nBến Tre thu hút đầu tư.\n\n"
+        "Vốn đầu tư đạt 3.000 tỷ đồng.\n"
+    )
+    matcher = noun_matcher()
+    scanned: Counter[str] = Counter()
+    real = matcher.finditer
+
+    def counting(folded: str, start: int = 0, end: int | None = None):
+        scanned[folded[start:end]] += 1
+        return real(folded, start, end)
+
+    monkeypatch.setattr(matcher, "finditer", counting)
+    found = extract_observations(text, published_date=dt.date(2024, 7, 5))
+    last = found[-1]
+    assert (last.mention, last.geo_code) == ("3.000 tỷ đồng", "VN-50")
+    assert last.evidence["geo"] == {"level": "document", "cue": "most named in the text"}
+    assert scanned["bến tre có 1.200 doanh nghiệp thành lập mới."] == 1
+    assert scanned["vốn đầu tư đạt 3.000 tỷ đồng."] == 1

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -24,11 +25,12 @@ from collections import deque
 from typing import Any
 
 from .context import Decision, Publication, Scope, Subject
-from .lexicon import noun_matcher, verb_matches
+from .lexicon import Entry, noun_matcher, verb_matches
 from .model import Observation
 from .numbers import english_style
 from .period_grammar import find_periods
 from .periods import Period
+from .phrases import PhraseMatch
 from .places import NATIONAL, document_province, national_document, province_of_path, provinces_in
 from .reader import ParagraphWords, Reading, SentenceReader, _mask
 from .structure import Document, Paragraph, Table, parse
@@ -100,11 +102,24 @@ class _Extraction:
         self.recent_codes: deque[list[str]] = deque(maxlen=_RECENT_PARAGRAPHS)
         self.last_paragraph: Scope | None = None
         self.marker_context: dict[int, tuple[Decision | None, Decision | None]] = {}
+        #: footnote markers by view offset (offsets ascending, then their numbers)
+        by_offset = sorted((off, n) for n, off in self.doc.markers.items())
+        self.marker_offsets = [off for off, _ in by_offset]
+        self.marker_numbers = [n for _, n in by_offset]
         self.scope = Scope("document")
+        #: noun phrases of folded paragraph texts, found once: the document's place is
+        #: decided on them and the paragraphs' words reuse them
+        self.nouns: dict[str, list[PhraseMatch[Entry]]] = {}
         self.doc_geo = self._document_place(source_id, default_geo)
         self._document_context()
 
     # -- document context ------------------------------------------------------------
+    def _noun_phrases(self, folded: str) -> list[PhraseMatch[Entry]]:
+        found = self.nouns.get(folded)
+        if found is None:
+            found = self.nouns[folded] = list(noun_matcher().finditer(folded))
+        return found
+
     def _lead(self) -> list[Paragraph]:
         out = []
         for b in self.doc.blocks:
@@ -115,17 +130,20 @@ class _Extraction:
         return out
 
     def _document_place(self, source_id: str | None, default_geo: str) -> Decision:
-        body = [p.text for p in self.doc.paragraphs if p.kind == "body"]
+        # (texts with the folded forms the paragraphs carry: not folded again)
+        body = [(p.text, p.folded) for p in self.doc.paragraphs if p.kind == "body"]
+        header = [(p.text, p.folded) for p in self.doc.header]
         code, cue = document_province(
             self.doc.title.text if self.doc.title else None,
-            [p.text for p in self.doc.header],
-            [p.text for p in self._lead()],
+            header,
+            [(p.text, p.folded) for p in self._lead()],
             body,
+            self._noun_phrases,
         )
         if code:
             return Decision(code, "document", cue)
-        title = [self.doc.title.text] if self.doc.title else []
-        national = national_document(title + [p.text for p in self.doc.header] + body)
+        title = [(self.doc.title.text, self.doc.title.folded)] if self.doc.title else []
+        national = national_document(title + header + body, self._noun_phrases)
         if national:  # a national report: "cả nước", "GDP" and no province of its own
             return Decision(NATIONAL, "document", f"national report: {national}")
         folder = province_of_path(source_id)
@@ -239,7 +257,13 @@ class _Extraction:
                     scope.fields[name] = d
         if p.kind != "footnote":
             self.last_paragraph = scope
-        words = ParagraphWords(p.text, p.folded, _context_year(scope, self.pub), self.english)
+        words = ParagraphWords(
+            p.text,
+            p.folded,
+            _context_year(scope, self.pub),
+            self.english,
+            nouns=self.nouns.get(p.folded),
+        )
         read_here: list[str] = []
         self.recent_codes.append(read_here)
         said: Decision | None = None  # the status a cue gave the previous sentence
@@ -259,8 +283,11 @@ class _Extraction:
             said = _status_said(readings, reader)
             read_here.extend(r.indicator.code for r in readings if r.indicator is not None)
             self.recent_periods.extend(reader.stated_periods())
-            for r in readings:
-                self._emit(p, a, b, r)
+            if readings:  # the sentence's span and quote are the same for all its numbers
+                span = p.view_span(a, b)
+                quote = _quote(p.text, a, b) if b - a <= MAX_QUOTE else None
+                for r in readings:
+                    self._emit(p, a, b, r, span, quote)
             self._remember_markers(p, a, b, readings, reader)
             # what the sentence said carries to the next sentences of the paragraph
             first = reader.first_period
@@ -276,8 +303,14 @@ class _Extraction:
         if not self.doc.markers:
             return
         lo, hi = p.view_span(a, b)
-        for n, off in self.doc.markers.items():
-            if not lo <= off <= hi + 3 or n in self.marker_context:
+        # the markers at view offsets lo .. hi + 3, found by bisection (a long report has
+        # many markers and many sentences)
+        first = bisect.bisect_left(self.marker_offsets, lo)
+        last = bisect.bisect_right(self.marker_offsets, hi + 3)
+        for off, n in zip(
+            self.marker_offsets[first:last], self.marker_numbers[first:last], strict=True
+        ):
+            if n in self.marker_context:
                 continue
             before = [r for r in readings if p.to_view(r.end - 1) < off]
             subject = None
@@ -300,7 +333,18 @@ class _Extraction:
         v = self.doc.view
         return v.to_stored(view_start), v.to_stored(view_end - 1) + 1
 
-    def _emit(self, p: Paragraph, a: int, b: int, r: Reading) -> None:
+    def _emit(
+        self,
+        p: Paragraph,
+        a: int,
+        b: int,
+        r: Reading,
+        span: tuple[int, int],
+        quote: str | None,
+    ) -> None:
+        """The observation of reading ``r`` of the sentence ``p.text[a:b]``, whose view
+        span is ``span`` and whose quote is ``quote`` (None for a sentence longer than
+        :data:`MAX_QUOTE`: its quote is a window around each number)."""
         vs, ve = p.view_span(r.start, r.end)
         # a span never crosses a line break (a unit on the next line is not the mention)
         nl = self.doc.view.text.find("\n", vs, ve)
@@ -308,8 +352,9 @@ class _Extraction:
             ve = nl
         while ve > vs and self.doc.view.text[ve - 1].isspace():
             ve -= 1
-        qs, qe = p.view_span(a, b)
-        self._append(r, vs, ve, qs, qe, _quote(p.text, a, b, r.start, r.end), {})
+        if quote is None:
+            quote = _quote(p.text, a, b, r.start, r.end)
+        self._append(r, vs, ve, span[0], span[1], quote, {})
 
     def _emit_table(self, table: Table, cell: Any) -> None:
         r: Reading = cell.reading
@@ -424,7 +469,7 @@ def _heading_context(section: Scope, p: Paragraph, pub: Publication, doc: Scope)
         )
 
 
-def _quote(text: str, a: int, b: int, start: int, end: int) -> str:
+def _quote(text: str, a: int, b: int, start: int = 0, end: int = 0) -> str:
     """The sentence ``text[a:b]`` as a quote; a sentence longer than :data:`MAX_QUOTE`
     is cut to a window around the number ``text[start:end]`` (its full span is kept in
     ``quote_start``/``quote_end``)."""

@@ -42,7 +42,10 @@ _NWORD = r"[0-9]{1,2}|mười\s+một|mười\s+hai|một|hai|ba|bốn|năm|sáu
 YEAR = r"(?:19|20)[0-9]{2}"
 _D = r"([0-9]{1,2})\s*[/-]\s*([0-9]{1,2})"
 _DM = _D + rf"(?:\s*[/-]\s*({YEAR}))?"
-_YEAR_RE = re.compile(rf"(?<![0-9])({YEAR})(?![0-9])")
+#: a year not inside a longer number; the look-behind (no digit before the four) stands
+#: after the year so that the engine jumps to each "19" / "20" instead of trying every
+#: position
+_YEAR_RE = re.compile(rf"({YEAR})(?<![0-9][0-9]{{4}})(?![0-9])")
 #: a year that is the base of a comparison is not the year of what precedes it
 _BASE_YEAR = re.compile(r"so\s+với|cùng\s+kỳ|gốc|trước|[;.]")
 
@@ -206,11 +209,24 @@ _LEAD = {
 }  # fmt: skip
 _ANCHORS = {
     "year": _YEAR_RE,
-    "day_month": re.compile(r"[0-9]{1,2}\s*[/-]\s*[0-9]"),
+    # ("[0-9][0-9]?" is "[0-9]{1,2}" with a first character the engine can jump to)
+    "day_month": re.compile(r"[0-9][0-9]?\s*[/-]\s*[0-9]"),
     "year_word": re.compile(r"\snăm"),
     "month_word": re.compile(r"\stháng"),
 }
 _ANCHOR_REACH = 120
+#: words every match of an anchored pattern holds (a part of the pattern, written so
+#: that the engine can jump to it): a window around an anchor without them holds no
+#: match and is not searched with the whole pattern (most years start no range, most
+#: "năm" follow no number of years)
+_WINDOW_NEEDS = {
+    "years": re.compile(rf"{YEAR}\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?{YEAR}"),
+    "to_date": re.compile(r"(?:đến|tới)\s"),
+    # the last word of a number of years (of _NWORD: its last digit, or a number word)
+    "n_years": re.compile(
+        r"(?:0|1|2|3|4|5|6|7|8|9|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+năm"
+    ),
+}
 #: what stands before the base year of constant prices ("giá so sánh 2010", "giá cố định
 #: năm 1994"): that year is not the period of anything
 _PRICE_BASE = re.compile(r"giá\s+(?:so\s+sánh|cố\s+định)(?:\s+năm)?\s*$")
@@ -241,7 +257,7 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
                 anchors[anchor] = [m.start() for m in _ANCHORS[anchor].finditer(text)]
             if len(anchors[anchor]) < held:
                 continue
-            matches = _near(rx, text, anchors[anchor], _LEAD[kind])
+            matches = _near(rx, text, anchors[anchor], _LEAD[kind], _WINDOW_NEEDS.get(kind))
         else:
             matches = rx.finditer(text)
         for m in matches:
@@ -272,14 +288,24 @@ def find_periods(text: str, context_year: int | None = None) -> list[PeriodMenti
     return sorted(found, key=lambda p: p.start)
 
 
-def _near(rx: re.Pattern[str], text: str, anchors: list[int], lead: int) -> Iterator[re.Match[str]]:
+def _near(
+    rx: re.Pattern[str],
+    text: str,
+    anchors: list[int],
+    lead: int,
+    needs: re.Pattern[str] | None = None,
+) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)`` for a pattern every match of which holds an anchor within
     ``lead`` characters of its start: the engine is run only around anchors (from
     ``lead`` before one to ``_ANCHOR_REACH`` after it, more than any match and what it
-    looks ahead at)."""
+    looks ahead at). ``needs`` matches a part every match of ``rx`` holds: a window
+    where it is not found cannot hold a match (the same as a search finding none)."""
     pos = 0
     for a in anchors:
         if a < pos:
+            continue
+        if needs is not None and not needs.search(text, max(pos, a - lead), a + _ANCHOR_REACH):
+            pos = a + 1  # no match in the window, so none holds this anchor
             continue
         m = rx.search(text, max(pos, a - lead), a + _ANCHOR_REACH)
         if m is None or m.start() > a:

@@ -12,13 +12,31 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import PurePosixPath
 
 from .lexicon import Entry, noun_matcher, province_aliases
+from .phrases import PhraseMatch
 from .text import fold
 
 NATIONAL = "VN"
+
+#: a text, or a text with its folded form (:func:`.text.fold`) when the caller has it
+#: already (the extractor's paragraphs carry theirs)
+Text = str | tuple[str, str]
+
+
+#: the noun phrases (:func:`.lexicon.noun_matcher`) of a folded text
+NounPhrases = Callable[[str], Iterable[PhraseMatch[Entry]]]
+
+
+def _with_folded(text: Text) -> tuple[str, str]:
+    return (text, fold(text)) if isinstance(text, str) else text
+
+
+def _noun_phrases(folded: str) -> Iterable[PhraseMatch[Entry]]:
+    return noun_matcher().finditer(folded)
 
 
 def _ascii_key(name: str) -> str:
@@ -85,11 +103,14 @@ def is_proper_noun(original: str, start: int, end: int, name: str | None = None)
     return bool(words) and all(w[0].isupper() for w in words)
 
 
-def provinces_in(original: str, folded: str | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, code) of every province written in ``original``."""
+def provinces_in(
+    original: str, folded: str | None = None, nouns: NounPhrases = _noun_phrases
+) -> list[tuple[int, int, str]]:
+    """(start, end, code) of every province written in ``original`` (``nouns`` gives the
+    noun phrases of its folded form)."""
     folded = fold(original) if folded is None else folded
     out = []
-    for m in noun_matcher().finditer(folded):
+    for m in nouns(folded):
         codes = [e.value for e in m.entries if _is_province(e)]
         names = [e.phrase for e in m.entries if _is_province(e)]
         if codes and is_proper_noun(original, m.start, m.end, names[0]):
@@ -109,7 +130,7 @@ _NATIONAL_OFFICE = re.compile(
 )
 
 
-def national_document(texts: list[str]) -> str | None:
+def national_document(texts: list[Text], nouns: NounPhrases = _noun_phrases) -> str | None:
     """The national cue of a text that names no province but speaks of the country: the
     national statistics office as its source, or at least two national cues ("cả nước",
     "GDP", ...), and no word of its own province; None otherwise."""
@@ -117,13 +138,13 @@ def national_document(texts: list[str]) -> str | None:
     national = 0
     source: str | None = None
     for text in texts:
-        folded = fold(text)
+        _, folded = _with_folded(text)
         if _OWN_PROVINCE.search(folded):
             return None
         office = _NATIONAL_OFFICE.search(folded)
         if office and source is None:
             source = office.group(0)
-        for m in noun_matcher().finditer(folded):
+        for m in nouns(folded):
             if any(e.kind == "place" and e.role == "national" for e in m.entries):
                 national += 1
                 first = first or m.text
@@ -135,13 +156,19 @@ def _is_province(e: Entry) -> bool:
 
 
 def document_province(
-    title: str | None, head: list[str], lead: list[str], body: list[str]
+    title: str | None,
+    head: list[Text],
+    lead: list[Text],
+    body: list[Text],
+    nouns: NounPhrases = _noun_phrases,
 ) -> tuple[str | None, str]:
     """The province a document's text is about, with the words that said it.
 
     In order: a province named in the title (the first, or the one before a colon); the
     most named province of the header and lead; the most named province of the body when
-    it is named at least twice and more than any other."""
+    it is named at least twice and more than any other. ``nouns`` gives the noun phrases
+    of a folded text (the extractor passes a memo: the words of each paragraph reuse
+    them)."""
     if title:
         found = provinces_in(title)
         if found:
@@ -153,13 +180,13 @@ def document_province(
             return found[0][2], f"title: {title[found[0][0] : found[0][1]]}"
     counts: Counter[str] = Counter()
     for text in head + lead:
-        counts.update(code for _, _, code in provinces_in(text))
+        counts.update(code for _, _, code in provinces_in(*_with_folded(text), nouns))
     if counts:
         code, _ = counts.most_common(1)[0]
         return code, "header and lead"
     counts.clear()
     for text in body:
-        counts.update(code for _, _, code in provinces_in(text))
+        counts.update(code for _, _, code in provinces_in(*_with_folded(text), nouns))
     if counts:
         ranked = counts.most_common(2)
         if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

@@ -24,12 +24,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from .context import UNKNOWN, Decision, Publication, Scope, Subject
 from .lexicon import (
+    Entry,
     Indicator,
     capital_of,
     catalogue,
@@ -71,7 +73,9 @@ WINDOW = 160  # characters a number looks back or ahead within its clause
 _MONEY_UNITS = {"VND": ("VND_BN", "VND_MN"), "USD": ("USD_MN", "USD")}
 _SAME_COUNT = {"CASE": ("ACCIDENT",), "VEHICLE": ("VEHICLE_PER_DAY",)}
 _BOUNDARY = re.compile(r"[;,:()]|\s[-–]\s")
-_AND = re.compile(r"(?<!\w)và(?!\w)")
+#: "và" as a word; its look-behind stands after the word so that the engine jumps from one
+#: "và" to the next instead of trying every position of the sentence
+_AND = re.compile(r"và(?<!\wvà)(?!\w)")
 
 
 @dataclass(slots=True)
@@ -196,19 +200,28 @@ _BOUNDARY_KINDS = {";": "semi", ",": "comma", ":": "colon", "(": "open", ")": "c
 
 
 # ------------------------------------------------------------------------------- words
-def _tokens(original: str, masked: str, verbs: bool = True) -> list[Tok]:
+def _tokens(
+    original: str,
+    masked: str,
+    verbs: bool = True,
+    nouns: Sequence[PhraseMatch[Entry]] | None = None,
+) -> list[Tok]:
+    """The words of a paragraph (``nouns``: the noun phrases of ``masked`` if the caller
+    has them already)."""
     out: list[Tok] = []
-    for m in noun_matcher().finditer(masked):
+    found = noun_matcher().finditer(masked) if nouns is None else nouns
+    for m in found:
         by_kind: dict[tuple[str, str], list[str]] = {}
         for e in m.entries:
-            if (e.kind, e.role) == ("place", "province") and not is_proper_noun(
-                original, m.start, m.end, e.phrase
+            if (
+                e.kind == "place"
+                and e.role == "province"
+                and not is_proper_noun(original, m.start, m.end, e.phrase)
             ):
                 continue  # "hòa bình" (peace) is not "Hòa Bình"
-            key = (e.kind, "" if e.kind == "component" else e.role)
-            by_kind.setdefault(key, [])
-            if e.value and e.value not in by_kind[key]:
-                by_kind[key].append(e.value)
+            values = by_kind.setdefault((e.kind, "" if e.kind == "component" else e.role), [])
+            if e.value and e.value not in values:
+                values.append(e.value)
         for (kind, role), values in by_kind.items():
             if kind == "place" and role == "subplace" and _the_city_itself(original, m):
                 role = "self"  # "trên địa bàn Thành phố 9 tháng": the city the text is about
@@ -347,8 +360,16 @@ class ParagraphWords:
     Offsets are offsets of the paragraph's reading string."""
 
     def __init__(
-        self, original: str, folded: str, context_year: int | None, english: bool = False
+        self,
+        original: str,
+        folded: str,
+        context_year: int | None,
+        english: bool = False,
+        nouns: Sequence[PhraseMatch[Entry]] | None = None,
     ) -> None:
+        """``nouns`` are the noun phrases of ``folded`` when the caller has them (the
+        document's place was decided on them): they are reused when no period expression
+        is masked, the masked text being ``folded`` itself."""
         self.original = original
         self.folded = folded
         self.periods = find_periods(folded, context_year)
@@ -357,7 +378,8 @@ class ParagraphWords:
         self.quantities = (
             find_quantities(self.masked, _identifier(), english) if (has_digits) else []
         )
-        self.toks = _tokens(original, self.masked, verbs=has_digits)
+        reused = nouns if not self.periods else None  # (no period: masked is folded)
+        self.toks = _tokens(original, self.masked, verbs=has_digits, nouns=reused)
         self.protected = bytearray(len(folded) + 1)
         name_cover = bytearray(len(folded) + 1)
         for q in self.quantities:

@@ -16,6 +16,7 @@ Work is linear in the length of the text.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -53,7 +54,10 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE_START = re.compile(r"^(?P<n>\d{1,3})(?:\s*-\s*|\s+)(?=[^\s\d])")
 # a footnote marker: digits glued to a letter, '%' or a closing bracket, followed by
 # punctuation, a space or the line end (``6,79%1,`` ``cao2.`` ``trước28,``)
-_MARKER_DIGITS = re.compile(r"(?P<n>\d{1,3})(?=[\s.,;:)…]|$)")
+#: (patterns scanned over whole texts start with one character class, here "\d\d{0,2}"
+#: for "\d{1,3}", so that the engine jumps to the next candidate instead of trying
+#: every position; see tests/test_extraction_regex_forms.py)
+_MARKER_DIGITS = re.compile(r"(?P<n>\d\d{0,2})(?=[\s.,;:)…]|$)")
 _MARKER_GLUE = frozenset('%)”"')
 _LEADS_TO_NUMBER = re.compile(
     r"(?:tăng|giảm|đạt|là|khoảng|trên|dưới|gần|hơn|chiếm|gấp|bằng|ước|từ|có)\s*$", re.IGNORECASE
@@ -61,7 +65,7 @@ _LEADS_TO_NUMBER = re.compile(
 _ABBREVIATIONS = ("TP.", "Tp.", "ĐT.", "QL.", "TS.", "ThS.", "PGS.", "GS.", "St.", "Th.")
 _LETTERS = re.compile(r"[^\W\d_]")
 _UPPER_LETTERS = re.compile(rf"[{UPPER}]")
-_SENTENCE_END = re.compile(rf"[.!?…]+[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
+_SENTENCE_END = re.compile(rf"[.!?…][.!?…]*[\"”’)]*(?=\s+(?:[\"“(\-–]?\s*[{UPPER}\d]))")
 _DATE_ONLY = re.compile(
     r"^[\s\w,.:|()+-]{0,30}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}[\s\w,.:|()+-]{0,30}$"
     r"|^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*$"
@@ -141,7 +145,7 @@ class Paragraph:
 
     def to_view(self, offset: int) -> int:
         """View offset of the reading-string character at ``offset``."""
-        k = bisect.bisect_right(self.segments, (offset, float("inf"))) - 1
+        k = bisect.bisect_right(self.segments, (offset, math.inf)) - 1
         text_start, view_start = self.segments[max(k, 0)]
         return view_start + (offset - text_start)
 
@@ -256,11 +260,12 @@ def _is_junk(s: str) -> bool:
     m = _header_phrases().match(fold(s[:160])) if words <= 30 else None  # at the line start
     if m and (m.group(0).rstrip().endswith((":", "|")) or words <= 8):
         return True
-    if _DATE_ONLY.match(s) and words <= 10:
+    # (the word counts first: most lines are longer, and need no regular expression)
+    if words <= 10 and _DATE_ONLY.match(s):
         return True
     if (
-        _NAV_SEP.search(s)
-        and words <= 14
+        words <= 14
+        and _NAV_SEP.search(s)
         and not _SENTENCE_STOP.search(s)
         and not _DECIMAL.search(s)
     ):
@@ -629,7 +634,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
         before = text[max(0, m.start() - 4) : m.start() + 1]
-        if any(before.endswith(a) for a in _ABBREVIATIONS):
+        if before.endswith(_ABBREVIATIONS):
             continue
         if text[start:end].strip():
             out.append((start, end))
