@@ -315,6 +315,53 @@ def test_python_checks_flag_implausible_observations(defs, pipeline_env, monkeyp
     assert "evaluated" not in checks["spans_index_numbers"].metadata
 
 
+def test_the_span_check_reads_each_extraction_once_and_keeps_what_it_found(
+        defs, pipeline_env, monkeypatch):
+    """The span check reads the documents extracted since it last looked: a refresh with
+    one changed document checks that document only, and a bad span found earlier in an
+    unchanged document is still reported."""
+    real = extraction.extract_observations
+
+    def one_bad(text, **kwargs):
+        found = real(text, **kwargs)
+        if kwargs.get("published_date") == dt.date(2025, 12, 11):  # 000_ea925d20ca7bc08d
+            found.append(_observation(text, "%", "grdp", "level", 1.0, unit="VND_BN"))
+        return found
+
+    monkeypatch.setenv("PROVSTATS_EXTRACT_WORKERS", "1")  # the wrapper lives here
+    monkeypatch.setattr(extraction, "extract_observations", one_bad)
+
+    def span_check():
+        result = ingest(pipeline_env, defs)
+        return {e.check_name: e for e in result.get_asset_check_evaluations()}[
+            "spans_index_numbers"]
+
+    first = span_check()
+    assert first.passed is False
+    assert first.metadata["documents_checked"].value == 5
+    assert first.metadata["bad_spans"].value == 1
+    total = pipeline_env.scalar("select count(*) from landing.observations")
+    assert first.metadata["observations_checked"].value == total
+
+    changed = pipeline_env.raw_dir / "002_b1e20f47a2bd82ec.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nThêm 1 dòng.\n",
+                       encoding="utf-8")
+    second = span_check()
+    assert second.metadata["documents_checked"].value == 1
+    assert second.metadata["documents_unchanged_since_checked"].value == 4
+    assert second.metadata["observations_checked"].value == pipeline_env.scalar(
+        "select count(*) from landing.observations "
+        "where source_id = '002_b1e20f47a2bd82ec.txt'")
+    assert second.passed is False and second.metadata["bad_spans"].value == 1
+
+    # the document with the bad span removed: nothing bad is left
+    (pipeline_env.raw_dir / "000_ea925d20ca7bc08d.txt").unlink()
+    third = span_check()
+    assert third.passed is True
+    assert third.metadata["documents_checked"].value == 0
+    assert third.metadata["documents_unchanged_since_checked"].value == 4
+
+
 def test_same_bytes_decoded_differently_are_reextracted(defs, pipeline_env, fake, monkeypatch):
     """A new decoder can turn the same raw bytes into another text: spans would no longer
     index it, so the document is re-ingested and re-extracted."""
