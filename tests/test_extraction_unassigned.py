@@ -139,3 +139,21 @@ def test_passengers_goods_carried_and_policy_credit_are_unassigned():
     assert obs["3.150 triệu tấn.km"].indicator_code == "freight_traffic"
     assert obs["98.700 tỷ đồng"].indicator_code == "bank_credit"
     assert obs["5,3%"].indicator_code == "bank_credit"
+
+
+def test_an_amount_followed_by_an_uncatalogued_noun_does_not_take_the_subject_in_force():
+    """A money amount whose own noun follows it, in words no list knows ("vốn xã hội
+    hóa", capital raised from society), is not the budget the headline speaks of; an
+    amount followed by a catalogued name or by nothing still reads as before."""
+    text = (
+        "Hà Tĩnh: thu ngân sách 9 tháng đạt 11.240 tỷ đồng\n\n"
+        "Tổng thu ngân sách nhà nước trên địa bàn tỉnh 9 tháng năm 2025 đạt 11.240 tỷ "
+        "đồng, tăng 12,5% so với cùng kỳ. Riêng quý III, tỉnh huy động thêm 1.850 tỷ đồng "
+        "vốn xã hội hóa cho các công trình giao thông nông thôn. Trong quý III, toàn tỉnh "
+        "thu được 3.760 tỷ đồng.\n"
+    )
+    obs = _by_mention(text, "2025-10-08")
+    assert obs["11.240 tỷ đồng"].indicator_code == "budget_revenue"
+    assert obs["1.850 tỷ đồng"].indicator_code is None
+    assert "after the amount" in obs["1.850 tỷ đồng"].evidence["subject_rule"]
+    assert obs["3.760 tỷ đồng"].indicator_code == "budget_revenue"

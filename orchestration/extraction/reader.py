@@ -953,6 +953,13 @@ class SentenceReader:
                 return Decision(Subject(t.values, t.text, also=also), "clause", t.text), (
                     "name after it"
                 )
+        # an amount followed by words no list knows names a thing of its own ("thu hút
+        # 6.000 tỷ đồng vốn ngoài ngân sách"): no subject in force is its subject
+        own_thing = self._unknown_tail(q, clause)
+        if own_thing is not None:
+            return Decision(UNKNOWN, "clause", own_thing), (
+                f"'{own_thing}' after the amount is not catalogued"
+            )
         # a clause with no subject of its own continues the sentence's
         inherited = self.state.subject
         if inherited is not None and (
@@ -1320,6 +1327,22 @@ class SentenceReader:
             for m in _LETTER_WORD.finditer(self.masked, a, b)
             if not covered[m.start() - lo] and m.group(0) not in qualifiers
         ]
+
+    def _unknown_tail(self, q: Quantity, clause: Clause) -> str | None:
+        """The words right after an amount of money, when no word list knows the first
+        of them: what the amount is of ("6.000 tỷ đồng vốn ngoài ngân sách"), a thing no
+        catalogued subject stands for."""
+        if q.kind != "money":
+            return None
+        end = min(clause.end, q.end + 40)
+        first = _LETTER_WORD.search(self.masked, q.end, end)
+        if first is None or self.masked[q.end : first.start()].strip():
+            return None  # punctuation or a number between: the words are not its noun
+        covered = self._coverage(self.toks_in(q.end, end), q.end, end)
+        words = self._unknown_words(covered, q.end, first.start(), end)
+        if not words or covered[first.start() - q.end] or words[0] != first.group(0):
+            return None
+        return " ".join(words)
 
     def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
         """Content words heading the clause (before its verbs) that no list knows."""
