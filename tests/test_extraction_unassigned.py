@@ -157,3 +157,27 @@ def test_an_amount_followed_by_an_uncatalogued_noun_does_not_take_the_subject_in
     assert obs["1.850 tỷ đồng"].indicator_code is None
     assert "after the amount" in obs["1.850 tỷ đồng"].evidence["subject_rule"]
     assert obs["3.760 tỷ đồng"].indicator_code == "budget_revenue"
+
+
+def test_lines_of_the_budget_revenue_are_not_the_total_nor_the_payers_indicator():
+    """A breakdown of the budget's revenue names its lines after the verb "thu" (collect):
+    "thu thuế …", "thu tiền sử dụng đất", "thu từ <payer>". None of them is the total or
+    the domestic revenue in force, and revenue collected from FDI enterprises is not the
+    FDI indicator; the total, the domestic revenue and tourism revenue still read."""
+    text = (
+        "Nam Định: thu ngân sách 11 tháng năm 2025\n\n"
+        "Thu nội địa 11 tháng ước đạt 4.870 tỷ đồng, tăng 18,2% so với cùng kỳ, gồm: thu "
+        "thuế, phí và lệ phí đạt 2.960 tỷ đồng, tăng 6,4%; thu tiền thuê đất đạt 415 tỷ "
+        "đồng. Nhiều khoản thu tăng khá như: thu từ các doanh nghiệp FDI tăng 11,3%; thu "
+        "thuế thu nhập cá nhân tăng 9,8%; thu từ khu vực doanh nghiệp có vốn đầu tư nước "
+        "ngoài chiếm 21,5% thu nội địa.\n\n"
+        "Tổng thu từ khách du lịch 11 tháng đạt 1.320 tỷ đồng, tăng 14%.\n"
+    )
+    obs = _by_mention(text, "2025-12-04")
+    assert obs["4.870 tỷ đồng"].indicator_code == "budget_revenue_domestic"
+    assert obs["18,2%"].indicator_code == "budget_revenue_domestic"
+    for line in ("2.960 tỷ đồng", "6,4%", "415 tỷ đồng", "11,3%", "9,8%", "21,5%"):
+        assert obs[line].indicator_code is None, (line, obs[line].evidence)
+    assert "a line of the budget" in obs["11,3%"].evidence["subject_rule"]
+    assert obs["1.320 tỷ đồng"].indicator_code == "tourism_revenue"
+    assert obs["14%"].indicator_code == "tourism_revenue"

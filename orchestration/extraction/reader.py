@@ -182,6 +182,9 @@ _COMPARED_LEVEL = re.compile(r"(?<!\w)mức(?!\w)")
 _SAID_OF = re.compile(r"\s*của\s+")
 #: "X của [khu vực] Y": X of Y (a few words may stand before Y's name)
 _OF_THING = re.compile(r"\s*của\s+(?:[^\W\d_]+\s+){0,2}")
+#: "thu từ [khu vực doanh nghiệp] X" right before a name: revenue collected from X (a
+#: line of the budget's revenue), not X's own indicator; "doanh thu từ" (turnover) is not
+_REVENUE_FROM = re.compile(r"(?<!\w)(?<!doanh\s)thu\s+từ(?:\s+[^\W\d_]+){0,4}\s+$")
 #: what separates the numbers of a list ("12%, 15% và 35%")
 _LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
@@ -1210,6 +1213,14 @@ class SentenceReader:
                 return Decision(UNKNOWN, "clause", f"{owner.text} … {t.text}"), (
                     f"'{owner.text}' of '{t.text}': a part, not the indicator"
                 )
+            if t.kind in ("indicator", "topic") and _REVENUE_FROM.search(
+                self.masked, max(lo, t.start - 50), t.start
+            ):
+                # "thu từ các doanh nghiệp FDI tăng 3,5%": what the budget collected from
+                # them, one of its revenue lines
+                return Decision(UNKNOWN, "clause", t.text), (
+                    f"revenue collected from '{t.text}': a line of the budget, not the indicator"
+                )
             narrowed = [x for x in subsets if x.start >= t.start - 1] or [
                 x for x in subplaces if x.start < t.start or x.start >= t.end
             ]
@@ -1360,6 +1371,13 @@ class SentenceReader:
             if k > 0:  # not the words of a number before it
                 start = max(start, self.quantities[k - 1].end)
             words = self._unknown_words(covered, lo, start, hi)
+            if not words:
+                # or right after the verb leading the clause, before the next one ("thu
+                # thuế thu nhập cá nhân tăng 7,4%": a revenue item, then its growth)
+                first = min((t for t in verbs if t.start >= verb_start), key=lambda t: t.start)
+                nxt = min((t.start for t in verbs if t.start >= first.end), default=hi)
+                if k == 0 or self.quantities[k - 1].end <= first.end:
+                    words = self._unknown_words(covered, lo, first.end, nxt)
         return " ".join(words) if words else None
 
     def _component(self, t: Tok, q: Quantity, hi: int) -> tuple[Decision, str]:
