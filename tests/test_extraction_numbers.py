@@ -258,3 +258,16 @@ def test_every_span_of_the_seeds_and_the_development_set_indexes_the_stored_text
     assert docs
     for doc in docs:  # extract() checks spans, digits, finite values and quotes
         extract(doc.text, doc.published_date, source_id=doc.source_id)
+
+
+def test_respectively_is_not_a_multiple_and_a_bare_usd_names_no_indicator():
+    """"lần lượt" (respectively) after a number is not "lần" (times); "USD", the unit in
+    the catalogue name "GRDP bình quân đầu người (USD)", is no name of that indicator, so
+    an amount after "và" keeps the subject of the list."""
+    found = extract(S.EXPORT_RANKING, S.EXPORT_RANKING_PUBLISHED)
+    assert not [o for o in found if o.unit == "TIMES"], [o.mention for o in found]
+    by_mention = {o.mention: o for o in found}
+    for amount in ("6,12 tỷ USD", "5,04 tỷ USD"):
+        assert by_mention[amount].indicator_code == "export_turnover", amount
+        assert by_mention[amount].unit == "USD_MN"
+    assert not [o for o in found if o.indicator_code == "grdp_per_capita_usd"]

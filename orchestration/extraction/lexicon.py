@@ -93,15 +93,18 @@ _PAREN = re.compile(r"\s*\(([^)]*)\)")
 
 def catalogue_phrases() -> list[tuple[str, str, str]]:
     """(code, phrase, column) of every cue the catalogue itself gives: ``name_vi`` (without
-    bracketed parts; an upper-case acronym in brackets is a cue of its own) and each
-    ``|``-separated item of ``cues_vi``, minus ``catalogue_cues_not_used.csv``."""
+    bracketed parts; an upper-case acronym in brackets is a cue of its own, unless it is
+    a unit of ``units.csv``: "GRDP bình quân đầu người (USD)") and each ``|``-separated
+    item of ``cues_vi``, minus ``catalogue_cues_not_used.csv``."""
     unused = {(r["code"], r["cue"]) for r in _rows("lexicon/catalogue_cues_not_used.csv")}
+    units = {r["phrase"].casefold() for r in _rows("lexicon/units.csv")}
     out = []
     for r in _rows("catalogue/indicators.csv"):
         code = r["code"]
         name = r["name_vi"]
         for acronym in _PAREN.findall(name):
-            if acronym.isupper() and (code, acronym) not in unused:
+            is_unit = acronym.casefold() in units
+            if acronym.isupper() and not is_unit and (code, acronym) not in unused:
                 out.append((code, acronym, "name_vi"))
         plain = _PAREN.sub("", name).strip()
         if "/" not in plain and (code, plain) not in unused:
@@ -239,7 +242,7 @@ def province_aliases() -> dict[str, list[str]]:
 class UnitWord:
     phrase: str
     unit: str
-    kind: str  # money, pct, pp, times, count
+    kind: str  # money, pct, pp, times, count; none: a word that only starts like a unit
 
 
 @cache

@@ -191,6 +191,10 @@ def _unit_after(s: str, pos: int) -> _Unit:
             unit, kind = "PCT", "pct"
         else:
             unit, kind = _unit_index()[_SPACES.sub(" ", m.group("unit"))]
+        if kind == "none":
+            # a word that starts like a unit and is none ("5 lần lượt là …": "lần lượt",
+            # respectively, not "5 lần", five times)
+            return _Unit("bare", None, 1.0, "", None, pos)
         end = m.end()
         per = None
         if kind == "count" and unit == "PER_10K":
