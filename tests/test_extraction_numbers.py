@@ -271,3 +271,14 @@ def test_respectively_is_not_a_multiple_and_a_bare_usd_names_no_indicator():
         assert by_mention[amount].indicator_code == "export_turnover", amount
         assert by_mention[amount].unit == "USD_MN"
     assert not [o for o in found if o.indicator_code == "grdp_per_capita_usd"]
+
+
+def test_our_country_is_national_and_to_the_end_of_a_month_this_year_is_year_to_date():
+    """"nước ta" names the country; "tính đến hết tháng 11 năm nay" is January to
+    November of the publication year (it used to split into the month and "năm nay")."""
+    found = {o.mention: o for o in extract(S.NATIONAL_IMPORTS, S.NATIONAL_IMPORTS_PUBLISHED)}
+    for mention in ("402,7 tỷ USD", "15,4%"):
+        o = found[mention]
+        assert o.indicator_code == "import_turnover", mention
+        assert o.geo_code == "VN", mention
+        assert o.period.code == "2025-01/2025-11", mention

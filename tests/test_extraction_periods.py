@@ -208,3 +208,14 @@ def test_the_base_year_of_constant_prices_is_no_period(text: str, expected: list
     found = find_periods(fold(text), 2019)
     assert [p.text for p in found] == expected
     assert all(p.period is None or p.period.start.year == 2019 for p in found)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("lũy kế đến hết tháng 9 năm nay", "2024-01/2024-09"),
+    ("tính đến cuối tháng 6 năm trước", "2023-S1"),
+    ("đến hết tháng 3 của năm ngoái", "2023-Q1"),
+])
+def test_to_the_end_of_a_month_of_a_relative_year_is_one_period(text, code):
+    found = find_periods(fold(text), 2024)
+    assert len(found) == 1, found
+    assert found[0].period.code == code

@@ -123,7 +123,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "ytm",
         rf"(?:từ\s+đầu\s+năm(?:\s+({YEAR}))?\s+)?(?:đến|tới|vào)\s+(?:thời\s+điểm\s+)?"
-        rf"(?:hết|cuối)\s+tháng\s+([0-9]{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?",
+        rf"(?:hết|cuối)\s+tháng\s+([0-9]{{1,2}})"
+        rf"(?:\s*(?:/|năm)\s*({YEAR})|\s+(?:của\s+)?năm\s+(nay|trước|ngoái))?",
     ),
     ("date_point", rf"(?<=với\s)(?:ngày\s+)?{_DM}"),
     ("year_to_now", r"(?:tính\s+)?từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay))?"),
@@ -350,6 +351,8 @@ def _resolve(kind: str, m: re.Match[str], ctx: int | None, text: str) -> PeriodM
         pm.period, pm.to_date = Period.year_to_date(d), True
     elif kind == "ytm":
         year = int(g[0] or g[2]) if (g[0] or g[2]) else ctx
+        if g[3] and ctx is not None:  # "đến hết tháng 10 năm nay / năm trước"
+            year = ctx if g[3] == "nay" else ctx - 1
         month = int(g[1])
         if year is None or not 1 <= month <= 12:
             return None
