@@ -430,3 +430,17 @@ def test_the_body_read_for_the_place_is_matched_once(monkeypatch) -> None:
     assert last.evidence["geo"] == {"level": "document", "cue": "most named in the text"}
     assert scanned["bến tre có 1.200 doanh nghiệp thành lập mới."] == 1
     assert scanned["vốn đầu tư đạt 3.000 tỷ đồng."] == 1
+
+
+def test_a_restatement_of_a_national_figure_is_national_in_a_provincial_report():
+    """"…, tương ứng 58,2% kế hoạch" restates the number before it: the same place, the
+    country, not the province the report is about."""
+    text = (
+        "Tiến độ giải ngân vốn đầu tư công tỉnh Kon Tum 9 tháng năm 2025\n\n"
+        "Theo Bộ Tài chính, lũy kế 9 tháng năm 2025, vốn đầu tư công cả nước đã giải ngân "
+        "ước đạt 512.300 tỷ đồng, tương ứng 58,2% kế hoạch Thủ tướng Chính phủ giao.\n"
+    )
+    found = {o.mention: o for o in extract(text, dt.date(2025, 10, 7))}
+    assert found["512.300 tỷ đồng"].geo_code == "VN"
+    assert found["58,2%"].geo_code == "VN"
+    assert found["58,2%"].indicator_code == found["512.300 tỷ đồng"].indicator_code

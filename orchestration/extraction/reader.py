@@ -2023,6 +2023,7 @@ class SentenceReader:
             "and",
             "after_paren",
             "paren",
+            "restate",  # "…, tương ứng 15,56% kế hoạch": the same figure, the same place
         ):
             return self.state.place
         ci = self.clause_of(clause.start)
