@@ -720,3 +720,18 @@ def test_how_many_digits_is_not_a_quantity() -> None:
         dt.date(2025, 2, 10),
     )
     assert [o.mention for o in obs] == ["46.000 tỷ đồng"]
+
+
+def test_a_growth_said_of_a_named_indicator_is_that_indicators():
+    """"mức tăng 0,62% của CPI": the indicator after "của" is the one that grew, not the
+    economy's growth a bare "mức tăng" defaults to."""
+    text = (
+        "Chỉ số giá tiêu dùng tháng 9 năm 2025 tỉnh Hậu Giang\n\n"
+        "CPI tháng 9 trên địa bàn tỉnh tăng 0,62% so với tháng trước. Trong mức tăng 0,62% "
+        "của CPI tháng 9 so với tháng trước, nhóm nhà ở và vật liệu xây dựng tăng 1,4%.\n"
+    )
+    found = [o for o in extract(text, dt.date(2025, 10, 6)) if o.mention == "0,62%"]
+    assert len(found) == 2
+    for o in found:
+        assert o.indicator_code == "cpi"
+        assert o.measure == "change_pct" and o.base_period.code == "2025-08"

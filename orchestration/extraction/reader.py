@@ -939,13 +939,15 @@ class SentenceReader:
             if named is not None:
                 dec, how = named
                 return dec, how + " (the clause the bracket belongs to)"
-        # a name right after the number: "giảm 2% hộ nghèo", "đón 7,5 triệu lượt khách du lịch"
+        # a name right after the number: "giảm 2% hộ nghèo", "đón 7,5 triệu lượt khách du lịch",
+        # or said of it: "mức tăng 0,45% của CPI"
         after = [t for t in self.toks_in(q.end, clause.end) if t.start < q.end + 40]
         verbs_before = [t for t in self.toks_in(lo, q.start) if t.kind == "measure"]
         denominator = bool(verbs_before) and verbs_before[-1].role in ("share", "equal")
         if after and not denominator:
             t = after[0]
-            if t.kind == "indicator" and t.start - q.end <= 2 and not _PLAN_AFTER.match(s, q.end):
+            right_after = t.start - q.end <= 2 or bool(_SAID_OF.fullmatch(s, q.end, t.start))
+            if t.kind == "indicator" and right_after and not _PLAN_AFTER.match(s, q.end):
                 # "giảm 5% tai nạn giao thông và tội phạm": one number, two indicators
                 also = tuple(
                     b.values[0]
