@@ -735,3 +735,22 @@ def test_a_growth_said_of_a_named_indicator_is_that_indicators():
     for o in found:
         assert o.indicator_code == "cpi"
         assert o.measure == "change_pct" and o.base_period.code == "2025-08"
+
+
+def test_a_headline_change_takes_the_base_the_body_restates_it_with():
+    """A headline states a change without its base; the body restates the same figure
+    "so với tháng trước": the headline's number is that month-on-month change. A headline
+    figure the body does not restate keeps the default (growth on last year)."""
+    text = (
+        "Xuất khẩu tháng 8 của Đồng Nai tăng 4,2%, nhập khẩu tăng 6,5%\n\n"
+        "Kim ngạch xuất khẩu tháng 8 năm 2025 của tỉnh Đồng Nai ước đạt 2.180 triệu USD, "
+        "tăng 4,2% so với tháng trước và tăng 15,3% so với cùng kỳ năm trước.\n"
+    )
+    found = extract(text, dt.date(2025, 9, 4))
+    both = [o for o in found if o.mention == "4,2%"]
+    assert len(both) == 2
+    for o in both:
+        assert o.indicator_code == "export_turnover"
+        assert o.measure == "change_pct" and o.base_period.code == "2025-07"
+    imports = one(found, "6,5%")
+    assert imports.indicator_code == "import_turnover" and imports.measure == "yoy_pct"

@@ -207,8 +207,10 @@ class _Extraction:
     def run(self) -> list[Observation]:
         sections: list[tuple[int, Scope]] = []
         footnotes: list[tuple[Paragraph, Scope]] = []
+        headline = 0
         if self.doc.title is not None:
             self._paragraph(self.doc.title, self.scope.child("paragraph"))
+            headline = len(self.observations)
         for block in self.doc.blocks:
             parent = sections[-1][1] if sections else self.scope
             if isinstance(block, Table):
@@ -246,6 +248,7 @@ class _Extraction:
                     period.value, "paragraph", f"footnote {p.footnote}'s sentence"
                 )
             self._paragraph(p, scope)
+        _compare_headline_as_restated(self.observations[:headline], self.observations[headline:])
         return _dedupe(self.observations)
 
     def _paragraph(self, p: Paragraph, scope: Scope) -> None:
@@ -483,6 +486,33 @@ def _quote(text: str, a: int, b: int, start: int = 0, end: int = 0) -> str:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
+
+
+def _compare_headline_as_restated(
+    headline: list[Observation], body: list[Observation]
+) -> None:
+    """A headline's change stated without its base ("CPI tháng 11 tăng 0,45%") took the
+    default, growth on the same period of last year. When the body restates the same
+    figure of the same indicator, place and period with its base ("tăng 0,45% so với
+    tháng trước"), the headline's number is that one: it takes the body's measure and
+    base, and its status when the headline had no word for it (headlines drop "ước").
+    Several different readings in the body leave it as it is."""
+    for o in headline:
+        if o.evidence.get("base") is not None or o.measure != "yoy_pct":
+            continue
+        status_said = o.evidence.get("status_cue") is not None
+        restated = {
+            (b.measure, b.base_period, b.status)
+            for b in body
+            if b.evidence.get("base") is not None
+            and (b.indicator_code, b.geo_code, b.period, b.value, b.unit)
+            == (o.indicator_code, o.geo_code, o.period, o.value, o.unit)
+            and (b.status == o.status or not status_said)
+        }
+        if len(restated) == 1:
+            o.measure, o.base_period, o.status = next(iter(restated))
+            o.evidence["base"] = {"level": "document", "cue": "(the body restates it)"}
+            o.evidence["measure_rule"] = "a headline figure compared as the body restates it"
 
 
 def _dedupe(observations: list[Observation]) -> list[Observation]:
