@@ -444,3 +444,40 @@ def test_a_restatement_of_a_national_figure_is_national_in_a_provincial_report()
     assert found["512.300 tỷ đồng"].geo_code == "VN"
     assert found["58,2%"].geo_code == "VN"
     assert found["58,2%"].indicator_code == found["512.300 tỷ đồng"].indicator_code
+
+
+def test_a_province_heading_a_sentence_or_a_paragraph_is_the_place_of_its_figures():
+    """In a round-up of several provinces: a province opening a sentence is the place of
+    the sentence's figures even when a ranking "trên cả nước" stands between (the
+    country is the field of the ranking, not the place); a province the first figure of
+    a sentence is said of carries to the next sentences of its paragraph. The country
+    does not carry: a provincial paragraph sets its figures against it."""
+    text = (
+        "Các địa phương hút khách dịp nghỉ lễ 30/4 - 1/5\n\n"
+        "Quảng Bình cũng là điểm đến nổi bật, đứng thứ 4 trên cả nước với doanh thu du lịch "
+        "đạt 910 tỷ đồng, tăng 12%.\n\n"
+        "Trong kỳ nghỉ, Thừa Thiên Huế đón khoảng 215.000 lượt khách. Trong đó, khách quốc tế "
+        "đạt 48.000 lượt. Tổng thu từ khách du lịch ước đạt 640 tỷ đồng.\n\n"
+        "Cả nước đón khoảng 4,1 triệu lượt khách. Tổng thu từ khách du lịch ước đạt 18.200 tỷ "
+        "đồng.\n"
+    )
+    found = {o.mention: o for o in extract(text, dt.date(2025, 5, 3))}
+    for mention in ("910 tỷ đồng", "12%"):
+        assert found[mention].geo_code == "VN-24", mention
+    for mention in ("215.000 lượt khách", "640 tỷ đồng"):
+        assert found[mention].geo_code == "VN-26", mention
+    assert found["640 tỷ đồng"].indicator_code == "tourism_revenue"
+    assert found["4,1 triệu lượt khách"].geo_code == "VN"
+    assert found["18.200 tỷ đồng"].geo_code != "VN-26"
+
+
+def test_the_country_does_not_carry_to_the_provinces_figures_in_its_paragraph():
+    text = (
+        "Kinh tế tỉnh Yên Bái năm 2024\n\n"
+        "Năm 2024, GDP cả nước tăng 7,09%. Tăng trưởng GRDP đạt 7,6%, xếp thứ 3 khu vực. "
+        "Thu ngân sách nhà nước đạt 5.120 tỷ đồng.\n"
+    )
+    found = {o.mention: o for o in extract(text, dt.date(2025, 1, 12))}
+    assert found["7,09%"].geo_code == "VN"
+    assert found["7,6%"].geo_code == "VN-06"
+    assert found["5.120 tỷ đồng"].geo_code == "VN-06"

@@ -299,6 +299,17 @@ class _Extraction:
             carried = reader.state.whole or reader.state.subject
             if carried is not None and carried.value.known:
                 scope.fields["subject"] = Decision(carried.value, "paragraph", carried.cue)
+            # the province the sentence's first figure is said of carries too ("Hà Nội đón
+            # 672.900 lượt khách. Trong đó, khách quốc tế …"); the country does not: a
+            # provincial report sets its figures against the country's ("GDP cả nước tăng
+            # 7,09%. Tăng trưởng GRDP đạt 8,1%")
+            first_read = next((r for r in readings if r.indicator is not None), None)
+            if first_read is not None:
+                geo = first_read.evidence.get("geo") or {}
+                if geo.get("level") in ("clause", "sentence") and first_read.geo != NATIONAL:
+                    scope.fields["place"] = Decision(first_read.geo, "paragraph", geo.get("cue"))
+                elif "place" in scope.fields and first_read.geo == NATIONAL:
+                    del scope.fields["place"]  # the paragraph moved on to the country
 
     def _remember_markers(
         self, p: Paragraph, a: int, b: int, readings: list[Reading], reader: SentenceReader

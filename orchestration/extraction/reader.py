@@ -185,6 +185,15 @@ _OF_THING = re.compile(r"\s*của\s+(?:[^\W\d_]+\s+){0,2}")
 #: "thu từ [khu vực doanh nghiệp] X" right before a name: revenue collected from X (a
 #: line of the budget's revenue), not X's own indicator; "doanh thu từ" (turnover) is not
 _REVENUE_FROM = re.compile(r"(?<!\w)(?<!doanh\s)thu\s+từ(?:\s+[^\W\d_]+){0,4}\s+$")
+#: what may stand before a province opening a sentence: "Tại Khánh Hòa, …", "Riêng Hà Nội"
+_HEAD_PLACE_LEAD = re.compile(
+    r"\s*(?:(?:tại|riêng|ở|còn|với)\s+)?(?:(?:tỉnh|thành\s+phố|tp\.?)\s*)?"
+)
+#: a ranking before the country's name: "thứ 3 trên cả nước", "dẫn đầu cả nước"
+_RANKED_AMONG = re.compile(
+    r"(?<!\w)(?:thứ\s+(?:[0-9]+|nhất|hai|ba|tư|năm)|dẫn\s+đầu|đứng\s+đầu|top\s+[0-9]+)"
+    r"\s+(?:(?:trên|trong|của)\s+)?$"
+)
 #: what separates the numbers of a list ("12%, 15% và 35%")
 _LIST_GLUE = re.compile(r"\s*(?:,|và|;)?\s*(?:và\s*)?")
 _COMPARATIVES = frozenset({"cao hơn", "thấp hơn", "nhiều hơn", "ít hơn"})
@@ -1440,8 +1449,15 @@ class SentenceReader:
             if t.kind == "place"
             and t.role in ("province", "national", "self")
             and not (t.role == "province" and self._merged_into(t))
+            and not (t.role == "national" and self._ranked_among(t))
         ]
         return places[-1] if places else None
+
+    def _ranked_among(self, t: Tok) -> bool:
+        """The country as the field of a ranking ("vươn lên vị trí thứ 3 trên cả nước
+        với 1.200 tỷ đồng", "dẫn đầu cả nước"): the place ranked is another, named
+        before; the number is not the country's."""
+        return _RANKED_AMONG.search(self.masked, max(0, t.start - 30), t.start) is not None
 
     def _merged_into(self, t: Tok) -> bool:
         """A province named as merged into the place the text speaks of ("Thành phố (sau
@@ -2036,8 +2052,28 @@ class SentenceReader:
             t = self._place_in(max(prev.start, prev.end - WINDOW), prev.end)
             if t is not None:
                 return self._place_decision(t)
+        head = self._sentence_head_place()
+        if head is not None:
+            return head
         d = self.scope.find("place")
         return d if d is not None else self.doc_geo
+
+    def _sentence_head_place(self) -> Decision | None:
+        """A province opening the sentence as its subject ("Đà Nẵng cũng là điểm đến …,
+        vươn lên …, với tổng doanh thu đạt 1.200 tỷ đồng", "Tại Khánh Hòa, …"): the
+        place of the sentence's numbers that name none of their own."""
+        toks = [t for t in self.toks_in(self.lo, min(self.hi, self.lo + 40))]
+        if not toks:
+            return None
+        t = toks[0]
+        if not (
+            t.kind == "place"
+            and t.role == "province"
+            and _HEAD_PLACE_LEAD.fullmatch(self.masked, self.lo, t.start)
+            and not self._merged_into(t)
+        ):
+            return None
+        return Decision(t.values[0], "sentence", t.text)
 
     def _place_decision(self, t: Tok) -> Decision:
         if t.role == "national":
