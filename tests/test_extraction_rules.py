@@ -754,3 +754,16 @@ def test_a_headline_change_takes_the_base_the_body_restates_it_with():
         assert o.measure == "change_pct" and o.base_period.code == "2025-07"
     imports = one(found, "6,5%")
     assert imports.indicator_code == "import_turnover" and imports.measure == "yoy_pct"
+
+
+def test_the_share_of_a_part_in_the_grdp_is_the_parts_and_value_added_is_no_rise():
+    """"tỷ trọng giá trị tăng thêm của X trong GRDP": the share of X, GRDP the whole, and
+    "giá trị tăng thêm" (value added) is a noun, not "tăng thêm" (rose further). A
+    revenue named "ngân sách trên địa bàn" is not the GRDP in force."""
+    found = {o.mention: o for o in extract(S.CONGRESS_TARGETS, S.CONGRESS_TARGETS_PUBLISHED)}
+    digital = found["18,5%"]
+    assert digital.indicator_code == "digital_economy_share"
+    assert (digital.measure, digital.status, digital.period.code) == ("level", "target", "2030")
+    services = found["41%"]
+    assert services.indicator_code == "grdp_services" and services.measure == "share_pct"
+    assert found["9%/năm"].indicator_code != "grdp"

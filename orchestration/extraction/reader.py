@@ -189,6 +189,8 @@ _REVENUE_FROM = re.compile(r"(?<!\w)(?<!doanh\s)thu\s+từ(?:\s+[^\W\d_]+){0,4}\
 _HEAD_PLACE_LEAD = re.compile(
     r"\s*(?:(?:tại|riêng|ở|còn|với)\s+)?(?:(?:tỉnh|thành\s+phố|tp\.?)\s*)?"
 )
+#: "<part> trong [tổng] <whole>" after a share word
+_IN_WHOLE = re.compile(r"\s*trong\s+(?:tổng\s+)?")
 #: a ranking before the country's name: "thứ 3 trên cả nước", "dẫn đầu cả nước"
 _RANKED_AMONG = re.compile(
     r"(?<!\w)(?:thứ\s+(?:[0-9]+|nhất|hai|ba|tư|năm)|dẫn\s+đầu|đứng\s+đầu|top\s+[0-9]+)"
@@ -244,7 +246,7 @@ def _tokens(
         return out
     in_name = bytearray(len(masked) + 1)
     for t in out:
-        if t.kind in ("indicator", "place", "component"):
+        if t.kind in ("indicator", "place", "component", "topic"):
             in_name[t.start : t.end] = b"\x01" * (t.end - t.start)
     for m in verb_matches(masked):
         inside = in_name[m.start] and in_name[m.end - 1]
@@ -1215,6 +1217,19 @@ class SentenceReader:
             owner = names[-2] if len(names) > 1 else None
             if (
                 owner is not None
+                and owner.kind in ("indicator", "component")
+                and t.kind == "indicator"
+                and _IN_WHOLE.fullmatch(self.masked, owner.end, t.start)
+                and any(x.kind == "measure" and x.role == "share" and x.end <= owner.start
+                        for x in toks)
+            ):
+                # "tỷ trọng (giá trị tăng thêm của) kinh tế số trong GRDP": the share of the
+                # first, in the second as the whole (the parent of a component)
+                whole = t
+                self.state.whole = Decision(Subject(whole.values, whole.text), "clause", whole.text)
+                t, owner = owner, None
+            if (
+                owner is not None
                 and owner.kind == "indicator"
                 and t.kind == "indicator"
                 and _OF_THING.fullmatch(self.masked, owner.end, t.start)
@@ -1367,9 +1382,21 @@ class SentenceReader:
         return " ".join(words)
 
     def _unknown_head(self, toks: list[Tok], lo: int, hi: int) -> str | None:
-        """Content words heading the clause (before its verbs) that no list knows."""
-        if any(t.kind == "place" and t.role in ("province", "national", "self") for t in toks):
-            return None
+        """Content words heading the clause (before its verbs) that no list knows. A clause
+        naming a province or the country speaks of it, unless words no list knows stand
+        right before a place of the province itself ("Ngân sách trên địa bàn tăng 7%")."""
+        places = [
+            t for t in toks if t.kind == "place" and t.role in ("province", "national", "self")
+        ]
+        if places:
+            first = places[0]
+            if any(t.role != "self" for t in places):
+                return None
+            covered = self._coverage(toks, lo, first.start)
+            words = self._unknown_words(covered, lo, lo, first.start)
+            gap = self.masked[lo : first.start].split()
+            # the words must be the place's noun: nothing but them before it
+            return " ".join(words) if words and len(words) == len(gap) else None
         covered = self._coverage(toks, lo, hi)
         verbs = [t for t in toks if t.kind in ("measure", "status")]
         verb_start = min((t.start for t in verbs if t.start > lo), default=hi)
