@@ -181,3 +181,18 @@ def test_lines_of_the_budget_revenue_are_not_the_total_nor_the_payers_indicator(
     assert "a line of the budget" in obs["11,3%"].evidence["subject_rule"]
     assert obs["1.320 tỷ đồng"].indicator_code == "tourism_revenue"
     assert obs["14%"].indicator_code == "tourism_revenue"
+
+
+def test_firms_leaving_an_average_per_firm_and_a_count_of_workers_are_not_new_firms():
+    """Of a month's registrations only the new firms are an indicator: firms suspending
+    or dissolving ("tạm ngừng kinh doanh", "giải thể") are counted by none, the average
+    capital of a new firm is not the new firms (nor their growth the next clause states),
+    and "về số lao động" (in workers) is not the new firms either."""
+    from tests.fixtures import extraction_sentences as S
+
+    obs = _by_mention(S.ENTERPRISE_REGISTRATIONS, S.ENTERPRISE_REGISTRATIONS_PUBLISHED)
+    assert obs["214 doanh nghiệp"].indicator_code == "new_enterprises"
+    assert obs["8,2%"].indicator_code == "new_enterprises"
+    for mention in ("4%", "7,4 tỷ đồng", "3,1%", "96 doanh nghiệp", "12,5%",
+                    "41 doanh nghiệp", "6%"):
+        assert obs[mention].indicator_code is None, (mention, obs[mention].evidence)

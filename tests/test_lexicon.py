@@ -374,6 +374,8 @@ def test_every_catalogue_code_of_a_word_list_exists() -> None:
                           ("assigned_amounts.csv", ("code",))):
         for r in _rows(file):
             for c in columns:
+                if file == "count_defaults.csv" and not r[c] and r["context"]:
+                    continue  # context words of a count no indicator counts
                 assert r[c] in codes, (file, r)
 
 

@@ -850,7 +850,18 @@ class SentenceReader:
             ev,
         )
         # remember for the clauses after this one
-        if subject is not None:
+        if (
+            subject is not None
+            and subject.value.known
+            and ind is None
+            and q.kind in ("money", "count")
+            and clause.host is None  # not a restatement in brackets ("(khoảng 10.400 USD)")
+        ):
+            # the name before an amount it does not fit ("vốn đăng ký bình quân một doanh
+            # nghiệp thành lập mới … đạt 9,6 tỷ đồng"): the sentence speaks of something
+            # no list names, and its next figures are not the name's
+            self.state.subject = Decision(UNKNOWN, subject.level, subject.cue)
+        elif subject is not None:
             self.state.subject = subject
             if subject.value.known and how.startswith(
                 ("name", "the count", "the document", "the section", "the paragraph")
@@ -969,6 +980,11 @@ class SentenceReader:
                 return Decision(Subject(t.values, t.text, also=also), "clause", t.text), (
                     "name after it"
                 )
+        # a count followed by words saying which of them ("có 96 doanh nghiệp tạm ngừng
+        # kinh doanh"): those words decide, not a subject in force
+        which = self._count_words_right_after(q)
+        if which is not None:
+            return self._count_decision(q, which)
         # an amount followed by words no list knows names a thing of its own ("thu hút
         # 6.000 tỷ đồng vốn ngoài ngân sách"): no subject in force is its subject
         own_thing = self._unknown_tail(q, clause)
@@ -1012,10 +1028,7 @@ class SentenceReader:
             ]
             if around:
                 nearest = min(around, key=lambda m: min(abs(m.end - q.start), abs(m.start - q.end)))
-                code = next(e.value for e in nearest.entries if e.role == q.unit)
-                return Decision(Subject((code,), nearest.text), "clause", nearest.text), (
-                    f"a count of {q.unit_text} with '{nearest.text}'"
-                )
+                return self._count_decision(q, nearest)
         # growth with nothing named is the economy's growth
         if q.is_pct:
             growth = [
@@ -1112,7 +1125,12 @@ class SentenceReader:
             return None
         ind = self._read_before_named(m.group(1), q)
         if ind is None:
-            return None
+            if not m.group(1).startswith("số "):
+                return None  # "về giá trị", "về lượng": the subject in force, measured so
+            # "giảm 3,5% về số lao động": a count of a thing no figure read before was
+            # said of; not the subject in force either
+            said = m.group(0).strip()
+            return Decision(UNKNOWN, "clause", said), f"'{said}': nothing read before"
         return Decision(Subject((ind.code,), m.group(0).strip()), "clause", m.group(0).strip()), (
             f"'{m.group(0).strip()}': the thing read before it with those words"
         )
@@ -1364,6 +1382,33 @@ class SentenceReader:
             for m in _LETTER_WORD.finditer(self.masked, a, b)
             if not covered[m.start() - lo] and m.group(0) not in qualifiers
         ]
+
+    def _count_words_right_after(self, q: Quantity) -> PhraseMatch | None:
+        """Context words of a count right after its counted noun, saying which of them
+        are counted ("96 doanh nghiệp tạm ngừng kinh doanh", "356 doanh nghiệp đăng ký
+        mới")."""
+        if q.kind != "count":
+            return None
+        for m in self.count_words:
+            if (
+                0 <= m.start - q.end <= 2
+                and not self.masked[q.end : m.start].strip()
+                and any(e.role == q.unit for e in m.entries)
+            ):
+                return m
+        return None
+
+    def _count_decision(self, q: Quantity, words: PhraseMatch) -> tuple[Decision, str]:
+        """What a count is of, as its context words say (count_defaults.csv; an empty
+        code: counted, but no indicator counts them)."""
+        code = next(e.value for e in words.entries if e.role == q.unit)
+        if not code:
+            return Decision(UNKNOWN, "clause", words.text), (
+                f"'{words.text}': {q.unit_text} no indicator counts"
+            )
+        return Decision(Subject((code,), words.text), "clause", words.text), (
+            f"a count of {q.unit_text} with '{words.text}'"
+        )
 
     def _unknown_tail(self, q: Quantity, clause: Clause) -> str | None:
         """The words right after an amount of money, when no word list knows the first
