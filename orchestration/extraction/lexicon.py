@@ -13,7 +13,8 @@ Nothing here is a rule: it is the list of words each rule looks for.
     relative to it (the services sector of the GRDP, manufacturing in the IIP);
     ``topics.csv`` — nouns that are the parent of components without being an indicator;
     ``capital_of.csv`` — the capital of a counted thing; ``count_defaults.csv`` — the
-    indicator a counted unit implies; ``words.csv`` — measure, status, place, clause,
+    indicator a counted unit implies (with its context words; a row without a code: things
+    counted that no indicator counts, such as firms dissolving); ``words.csv`` — measure, status, place, clause,
     subset, capital and function words; ``provinces.csv``; ``units.csv``,
     ``scales.csv`` and ``qualifiers.csv`` — how quantities are written.
 
