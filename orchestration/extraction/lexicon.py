@@ -14,8 +14,8 @@ Nothing here is a rule: it is the list of words each rule looks for.
     ``topics.csv`` — nouns that are the parent of components without being an indicator;
     ``capital_of.csv`` — the capital of a counted thing; ``count_defaults.csv`` — the
     indicator a counted unit implies (with its context words; a row without a code: things
-    counted that no indicator counts, such as firms dissolving); ``words.csv`` — measure, status, place, clause,
-    subset, capital and function words; ``provinces.csv``; ``units.csv``,
+    counted that no indicator counts, such as firms dissolving); ``words.csv`` — measure,
+    status, place, clause, subset, capital and function words; ``provinces.csv``; ``units.csv``,
     ``scales.csv`` and ``qualifiers.csv`` — how quantities are written.
 
 Each phrase is written in the notation of :mod:`.phrases`. ``tests/test_lexicon.py``
