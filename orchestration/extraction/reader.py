@@ -2134,7 +2134,7 @@ class SentenceReader:
         """A province opening the sentence as its subject ("Đà Nẵng cũng là điểm đến …,
         vươn lên …, với tổng doanh thu đạt 1.200 tỷ đồng", "Tại Khánh Hòa, …"): the
         place of the sentence's numbers that name none of their own."""
-        toks = [t for t in self.toks_in(self.lo, min(self.hi, self.lo + 40))]
+        toks = self.toks_in(self.lo, min(self.hi, self.lo + 40))
         if not toks:
             return None
         t = toks[0]
